@@ -1,0 +1,50 @@
+/**
+ * Every route is authenticated unless it is on the reviewed public list. A route joins the list
+ * with `config: { public: true }`; the guard below refuses everything else with 401 unless the
+ * configured Authenticator recognises the caller. Signed-in callers are then held to the
+ * principal, tenant and federated-partner rate limits.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { unauthenticated } from '../errors/app-error.ts';
+import type { RateLimits } from '../ratelimit/rate-limits.ts';
+
+/** Who is calling, as established by an Authenticator from verified credentials only. */
+export interface Principal {
+  readonly kind: 'user' | 'app' | 'bot' | 'partner';
+  readonly id: string;
+  readonly tenantId?: string;
+  /** Set for federated callers, from the SAN of their verified mTLS certificate. */
+  readonly partnerDomain?: string;
+}
+
+/** Recognises callers from credentials (bearer tokens, session cookies, client certificates). */
+export interface Authenticator {
+  authenticate(request: FastifyRequest): Promise<Principal | undefined>;
+}
+
+/** Until the directory is configured, nobody is recognised: only public routes answer. */
+export const noAuthenticator: Authenticator = {
+  authenticate: () => Promise.resolve(undefined),
+};
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** On the reviewed public list: reachable without credentials. */
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | undefined;
+  }
+}
+
+export function accessGuard(authenticator: Authenticator, limits: RateLimits) {
+  return async function guard(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    if (request.routeOptions.config.public === true || request.is404) return;
+    const principal = await authenticator.authenticate(request);
+    if (principal === undefined) throw unauthenticated();
+    request.principal = principal;
+    await limits.consume('principal', `${principal.kind}:${principal.id}`);
+    if (principal.tenantId !== undefined) await limits.consume('tenant', principal.tenantId);
+    if (principal.partnerDomain !== undefined) await limits.consume('partner', principal.partnerDomain.toLowerCase());
+  };
+}

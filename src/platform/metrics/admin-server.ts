@@ -1,0 +1,72 @@
+/**
+ * The admin listener: Prometheus `/metrics` plus `/healthz` and `/readyz`, on its own port, bound to
+ * loopback by default and served over HTTPS with the same certificate. Metrics describe the whole
+ * deployment, so they are never on the public listener; off loopback they need a bearer token.
+ */
+import { createServer, type Server } from 'node:https';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Metrics } from './metrics.ts';
+import type { ReadinessProbe } from '../http/health.routes.ts';
+import { intermediateTlsOptions, HSTS_HEADER } from '../tls/tls-profile.ts';
+
+export interface AdminServerDeps {
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly metrics: Metrics;
+  readonly readiness: ReadinessProbe;
+  readonly metricsToken: string | undefined;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Constant-time comparison of the presented bearer token. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  if (header?.startsWith('Bearer ') !== true) return false;
+  return timingSafeEqual(digest(header.slice(7)), digest(token));
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'cache-control': 'no-store',
+    'strict-transport-security': HSTS_HEADER,
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  });
+  res.end(body);
+}
+
+export function createAdminServer(deps: AdminServerDeps): Server {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET') return send(res, 405, 'application/json', '{"error":{"code":"method_not_allowed"}}');
+    if (path === '/healthz') return send(res, 200, 'application/json', '{"status":"ok"}');
+    if (path === '/readyz') {
+      const checks = await deps.readiness.checks();
+      const ready = deps.readiness.accepting() && Object.values(checks).every((c) => c !== 'failing');
+      return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks }));
+    }
+    if (path === '/metrics') {
+      if (deps.metricsToken !== undefined && !bearerMatches(req.headers.authorization, deps.metricsToken)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        return send(res, 401, 'application/json', '{"error":{"code":"unauthenticated"}}');
+      }
+      deps.metrics.ready.set(deps.readiness.accepting() ? 1 : 0);
+      return send(res, 200, deps.metrics.registry.contentType, await deps.metrics.registry.metrics());
+    }
+    send(res, 404, 'application/json', '{"error":{"code":"not_found"}}');
+  };
+  const server = createServer(
+    { ...intermediateTlsOptions, cert: deps.certPem, key: deps.keyPem, headersTimeout: 5000, requestTimeout: 10000 },
+    (req, res) => {
+      handle(req, res).catch(() => {
+        if (!res.headersSent) send(res, 500, 'application/json', '{"error":{"code":"internal_error"}}');
+      });
+    },
+  );
+  server.keepAliveTimeout = 5000;
+  return server;
+}
