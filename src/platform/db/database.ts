@@ -70,9 +70,10 @@ function openSqlite(file: string): Database {
   // WAL lets readers proceed while a writer commits (https://sqlite.org/wal.html); NORMAL
   // synchronous is durable in WAL mode except for the last commits on power loss, the
   // documented trade-off. Foreign keys are off by default in SQLite for compatibility.
+  // busy_timeout first: switching to WAL needs a lock that another process may hold.
+  driver.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   driver.pragma('journal_mode = WAL');
   driver.pragma('foreign_keys = ON');
-  driver.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   driver.pragma('synchronous = NORMAL');
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: driver }) });
   return wrap('sqlite', db);
