@@ -196,6 +196,12 @@ function crossCheck(get: <T>(key: SettingKey) => T, problems: ConfigProblem[]): 
       problems.push({ variable: settings.trustedProxies.env, message: `"${proxy}" is not an IP address or CIDR range` });
     }
   }
+  const headers = get<number | undefined>('headersTimeoutMs');
+  const request = get<number | undefined>('requestTimeoutMs');
+  if (headers !== undefined && request !== undefined && headers > request) {
+    // Node refuses a server whose headersTimeout exceeds its requestTimeout.
+    problems.push({ variable: settings.headersTimeoutMs.env, message: `must not exceed ${settings.requestTimeoutMs.env} (${request})` });
+  }
   const port = get<number | undefined>('port');
   const httpPort = get<number | undefined>('httpPort');
   if (port !== undefined && port !== 0 && port === httpPort) {
