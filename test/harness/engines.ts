@@ -18,9 +18,9 @@ import type { Config } from '../../src/config/config.ts';
 import { openDatabase, type Database, type Engine } from '../../src/platform/db/database.ts';
 import { createLogger, type Logger } from '../../src/platform/logging/logger.ts';
 
-const PG_ADMIN_URL = process.env['PARLEY_TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REDIS_URL = process.env['PARLEY_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const IN_CI = process.env['CI'] === 'true';
+const PG_ADMIN_URL = process.env.PARLEY_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const IN_CI = process.env.CI === 'true';
 
 export const ENGINES: readonly Engine[] = ['sqlite', 'postgres'];
 
@@ -34,7 +34,7 @@ export function randomSuffix(): string {
   return randomBytes(6).toString('hex');
 }
 
-function unavailable(service: string, url: string, error: unknown): undefined {
+function unavailable(service: string, url: string, error: unknown): void {
   const reason = error instanceof Error ? error.message : String(error);
   const message = `${service} is not reachable at ${redact(url)} (${reason})`;
   if (IN_CI) throw new Error(`${message}; it is required when CI=true`);
@@ -63,7 +63,8 @@ export function requirePostgres(): Promise<string | undefined> {
       await client.query('select 1');
       return PG_ADMIN_URL;
     } catch (error) {
-      return unavailable('PostgreSQL', PG_ADMIN_URL, error);
+      unavailable('PostgreSQL', PG_ADMIN_URL, error);
+      return undefined;
     } finally {
       await client.end().catch(() => undefined);
     }
@@ -83,7 +84,8 @@ export function requireRedis(): Promise<string | undefined> {
       await client.ping();
       return REDIS_URL;
     } catch (error) {
-      return unavailable('Redis', REDIS_URL, error);
+      unavailable('Redis', REDIS_URL, error);
+      return undefined;
     } finally {
       client.disconnect();
     }
@@ -94,7 +96,7 @@ export function requireRedis(): Promise<string | undefined> {
 /** A new empty database and the function that removes it. */
 export interface FreshDatabase {
   readonly config: Config['database'];
-  cleanup(): Promise<void>;
+  readonly cleanup: () => Promise<void>;
 }
 
 /**
@@ -136,11 +138,11 @@ async function adminQuery(adminUrl: string, text: string): Promise<void> {
 export interface EngineContext {
   readonly engine: Engine;
   /** The suite's own database (created before the suite's tests, removed after). */
-  config(): Config['database'];
+  readonly config: () => Config['database'];
   /** Opens a new handle on the suite's database; every handle is closed after the suite. */
-  open(): Promise<Database>;
+  readonly open: () => Promise<Database>;
   /** Another new empty database for a test that needs isolation; removed after the suite. */
-  fresh(): Promise<{ readonly config: Config['database']; open(): Promise<Database> }>;
+  readonly fresh: () => Promise<{ readonly config: Config['database']; readonly open: () => Promise<Database> }>;
 }
 
 /**

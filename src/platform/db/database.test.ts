@@ -7,7 +7,7 @@ import { forEachEngine, testLogger } from '../../../test/harness/engines.ts';
 import { openDatabase } from './database.ts';
 
 forEachEngine('openDatabase', (ctx) => {
-  it('answers ping and closes idempotently', async () => {
+  void it('answers ping and closes idempotently', async () => {
     const database = await ctx.open();
     assert.equal(database.engine, ctx.engine);
     await database.ping();
@@ -17,7 +17,7 @@ forEachEngine('openDatabase', (ctx) => {
   });
 
   if (ctx.engine === 'sqlite') {
-    it('uses WAL, foreign keys, busy timeout and NORMAL sync, in a 0700 directory', async () => {
+    void it('uses WAL, foreign keys, busy timeout and NORMAL sync, in a 0700 directory', async () => {
       const database = await ctx.open();
       const pragma = async (name: string) => {
         const { rows } = await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(database.db);
@@ -35,7 +35,7 @@ forEachEngine('openDatabase', (ctx) => {
   }
 
   if (ctx.engine === 'postgres') {
-    it('returns int8 as number and text as string', async () => {
+    void it('returns int8 as number and text as string', async () => {
       const database = await ctx.open();
       const { rows } = await sql<{ n: unknown; c: unknown }>`select 9007199254740991::int8 as n, count(*) as c from (values (1), (2)) v(x)`.execute(
         database.db,
@@ -45,7 +45,7 @@ forEachEngine('openDatabase', (ctx) => {
   }
 });
 
-it('rejects an unreachable PostgreSQL with a clear error', async () => {
+void it('rejects an unreachable PostgreSQL with a clear error', async () => {
   await assert.rejects(
     openDatabase({ kind: 'postgres', url: 'postgres://postgres@127.0.0.1:1/nope', poolMax: 1 }, testLogger()),
     /Cannot reach the PostgreSQL database/,

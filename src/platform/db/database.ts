@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDriver from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import { Pool, types as pgTypes } from 'pg';
+import { Pool, types as pgTypes, type CustomTypesConfig } from 'pg';
 import type { Config } from '../../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { DatabaseSchema } from './schema.ts';
@@ -26,9 +26,6 @@ export interface Database {
 /** SQLite waits this long for a competing writer's lock instead of failing with SQLITE_BUSY. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
-/** PostgreSQL type OIDs (pg_type.oid) that need a parser other than node-postgres's default. */
-const PG_INT8_OID = 20;
-
 /**
  * node-postgres returns int8 as a string because it can exceed 2^53. Our int8 columns are ids,
  * counts and epoch-millisecond timestamps, none of which get near 2^53 (9e15: an id sequence at
@@ -42,11 +39,10 @@ function parseInt8(value: string): number {
   return n;
 }
 
-const pgTypeParsers = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === PG_INT8_OID && format !== 'binary'
-      ? parseInt8
-      : pgTypes.getTypeParser(oid, format ?? 'text')) as typeof pgTypes.getTypeParser,
+/** Per-pool type parsers, so the process-wide defaults of node-postgres stay untouched. */
+const pgTypeParsers: CustomTypesConfig = {
+  getTypeParser: (oid, format) =>
+    oid === pgTypes.builtins.INT8 && format !== 'binary' ? parseInt8 : (pgTypes.getTypeParser(oid, format) as unknown),
 };
 
 /** Opens (and for SQLite creates) the configured database and checks that it answers. */

@@ -9,9 +9,10 @@ import { MigrationError, migrateToLatest, runMigrations } from './migrator.ts';
 const log = testLogger();
 const CHILD = new URL('../../../test/fixtures/event-migrate-node.ts', import.meta.url).pathname;
 const allNames = migrations.map((m) => m.name);
+type MigrationDb = Parameters<(typeof migrations)[number]['up']>[0];
 
 forEachEngine('migrateToLatest', (ctx) => {
-  it('applies every migration to an empty database, then nothing the second time', async () => {
+  void it('applies every migration to an empty database, then nothing the second time', async () => {
     const { open } = await ctx.fresh();
     const database = await open();
     assert.deepEqual(await migrateToLatest(database, log), { applied: allNames });
@@ -35,7 +36,7 @@ forEachEngine('migrateToLatest', (ctx) => {
   if (ctx.engine === 'postgres') {
     // Two pools in one process. (Two better-sqlite3 handles in one thread cannot wait for each
     // other: the driver is synchronous. SQLite is covered by the two-process test below.)
-    it('is safe when two connections migrate the same empty database at once', async () => {
+    void it('is safe when two connections migrate the same empty database at once', async () => {
       const { open } = await ctx.fresh();
       const [a, b] = await Promise.all([open(), open()]);
       const results = await Promise.all([migrateToLatest(a, log), migrateToLatest(b, log)]);
@@ -44,7 +45,7 @@ forEachEngine('migrateToLatest', (ctx) => {
     });
   }
 
-  it('is safe when two processes migrate the same empty database at once', async () => {
+  void it('is safe when two processes migrate the same empty database at once', async () => {
     const { config } = await ctx.fresh();
     const runChild = () =>
       new Promise<{ applied?: string[]; error?: string }>((resolve, reject) => {
@@ -66,7 +67,7 @@ forEachEngine('migrateToLatest', (ctx) => {
     assert.deepEqual(applied, [...allNames].sort(), 'each migration applied exactly once');
   });
 
-  it('throws a MigrationError naming the failing migration and leaves no partial change', async () => {
+  void it('throws a MigrationError naming the failing migration and leaves no partial change', async () => {
     const { open } = await ctx.fresh();
     const database = await open();
     await migrateToLatest(database, log);
@@ -74,13 +75,13 @@ forEachEngine('migrateToLatest', (ctx) => {
       ...migrations,
       {
         name: '9998_ok_part',
-        async up(db: Parameters<(typeof migrations)[number]['up']>[0]) {
+        up: async (db: MigrationDb) => {
           await db.schema.createTable('half_done').addColumn('x', 'integer').execute();
         },
       },
       {
         name: '9999_broken',
-        async up(db: Parameters<(typeof migrations)[number]['up']>[0]) {
+        up: async (db: MigrationDb) => {
           await sql`select * from no_such_table`.execute(db);
         },
       },

@@ -88,7 +88,7 @@ async function migrate(db: Kysely<DatabaseSchema>, engine: Engine, list: readonl
   if (error !== undefined) {
     const failed = results.find((r) => r.status === 'Error')?.migrationName;
     const where = failed === undefined ? 'before any migration ran' : `in migration ${failed}`;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
     throw new MigrationError(`Database migration failed ${where}: ${reason}`, failed, error);
   }
   return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
