@@ -2,21 +2,21 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeAddress, subnetKey } from './client-address.ts';
 
-describe('normalizeAddress', () => {
-  it('keeps IPv4 dotted decimal as it is', () => {
+void describe('normalizeAddress', () => {
+  void it('keeps IPv4 dotted decimal as it is', () => {
     assert.equal(normalizeAddress('203.0.113.7'), '203.0.113.7');
     assert.equal(normalizeAddress('0.0.0.0'), '0.0.0.0');
     assert.equal(normalizeAddress('255.255.255.255'), '255.255.255.255');
   });
 
-  it('maps IPv4-mapped IPv6 to IPv4 in every spelling', () => {
+  void it('maps IPv4-mapped IPv6 to IPv4 in every spelling', () => {
     for (const mapped of ['::ffff:203.0.113.7', '::FFFF:203.0.113.7', '0:0:0:0:0:ffff:203.0.113.7', '::ffff:cb00:7107']) {
       assert.equal(normalizeAddress(mapped), '203.0.113.7', mapped);
     }
     assert.equal(normalizeAddress('::ffff:127.0.0.1'), '127.0.0.1');
   });
 
-  it('writes IPv6 in RFC 5952 form: lower case, no leading zeros, longest zero run compressed', () => {
+  void it('writes IPv6 in RFC 5952 form: lower case, no leading zeros, longest zero run compressed', () => {
     const cases: [string, string][] = [
       ['2001:DB8::1', '2001:db8::1'],
       ['2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
@@ -33,13 +33,13 @@ describe('normalizeAddress', () => {
     for (const [input, expected] of cases) assert.equal(normalizeAddress(input), expected, input);
   });
 
-  it('drops zone ids so one host cannot appear as many', () => {
+  void it('drops zone ids so one host cannot appear as many', () => {
     assert.equal(normalizeAddress('fe80::1%eth0'), 'fe80::1');
     assert.equal(normalizeAddress('FE80::1%25'), 'fe80::1');
     assert.equal(normalizeAddress('fe80::1%2'), normalizeAddress('fe80::1%3'));
   });
 
-  it('rejects what is not an address', () => {
+  void it('rejects what is not an address', () => {
     const bad = [
       '',
       'localhost',
@@ -60,8 +60,8 @@ describe('normalizeAddress', () => {
   });
 });
 
-describe('subnetKey', () => {
-  it('groups IPv4 by /24 and IPv6 by /64', () => {
+void describe('subnetKey', () => {
+  void it('groups IPv4 by /24 and IPv6 by /64', () => {
     assert.equal(subnetKey('203.0.113.7', 24, 64), '203.0.113.0/24');
     assert.equal(subnetKey('203.0.113.255', 24, 64), '203.0.113.0/24');
     assert.equal(subnetKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd', 24, 64), '2001:db8:1:2::/64');
@@ -69,7 +69,7 @@ describe('subnetKey', () => {
     assert.equal(subnetKey('2001:db8::1', 24, 64), '2001:db8::/64');
   });
 
-  it('every address of one /24 or /64 gets the same key, the neighbour subnet another', () => {
+  void it('every address of one /24 or /64 gets the same key, the neighbour subnet another', () => {
     const v4 = new Set(Array.from({ length: 256 }, (_, i) => subnetKey(`198.51.100.${i}`, 24, 64)));
     assert.deepEqual([...v4], ['198.51.100.0/24']);
     const v6 = new Set(Array.from({ length: 64 }, (_, i) => subnetKey(`2001:db8:5:6:${i.toString(16)}::${i}`, 24, 64)));
@@ -78,12 +78,12 @@ describe('subnetKey', () => {
     assert.notEqual(subnetKey('2001:db8:5:7::1', 24, 64), '2001:db8:5:6::/64');
   });
 
-  it('uses the IPv4 prefix for IPv4-mapped IPv6', () => {
+  void it('uses the IPv4 prefix for IPv4-mapped IPv6', () => {
     assert.equal(subnetKey('::ffff:203.0.113.7', 24, 64), '203.0.113.0/24');
     assert.equal(subnetKey('::ffff:203.0.113.7', 16, 64), '203.0.0.0/16');
   });
 
-  it('masks prefixes that do not fall on a field boundary', () => {
+  void it('masks prefixes that do not fall on a field boundary', () => {
     assert.equal(subnetKey('203.0.113.7', 20, 64), '203.0.112.0/20');
     assert.equal(subnetKey('203.0.113.7', 32, 64), '203.0.113.7/32');
     assert.equal(subnetKey('203.0.113.7', 0, 64), '0.0.0.0/0');
@@ -96,7 +96,7 @@ describe('subnetKey', () => {
     assert.equal(subnetKey('fe80::1%eth0', 24, 64), 'fe80::/64');
   });
 
-  it('rejects bad addresses and prefixes', () => {
+  void it('rejects bad addresses and prefixes', () => {
     assert.throws(() => subnetKey('not-an-ip', 24, 64), TypeError);
     assert.throws(() => subnetKey('203.0.113.7', 33, 64), RangeError);
     assert.throws(() => subnetKey('203.0.113.7', -1, 64), RangeError);
