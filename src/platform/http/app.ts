@@ -26,6 +26,13 @@ import { registerWebShell } from './web-shell.ts';
 
 export type HttpApp = FastifyInstance;
 
+/** One entry of the route inventory (used to prove that only the public list answers anonymously). */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly public: boolean;
+}
+
 export interface HttpAppDeps {
   readonly config: Config;
   readonly logger: Logger;
@@ -42,7 +49,7 @@ export interface HttpAppDeps {
   readonly webDist?: string;
 }
 
-export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> {
+export async function buildHttpApp(deps: HttpAppDeps): Promise<{ app: FastifyInstance; routes: readonly RouteEntry[] }> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -69,6 +76,11 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routes.push({ method, url: route.url, public: route.config?.public === true });
+  });
   app.decorateRequest('principal', undefined);
   await registerSecurityHeaders(app);
 
@@ -102,5 +114,5 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<FastifyInstance> 
     if (await web.navigationFallback(request, reply)) return reply;
     return notFoundHandler(request, reply);
   });
-  return app;
+  return { app, routes };
 }

@@ -26,7 +26,7 @@ import { Outbox } from '../events/outbox.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import { createRateLimits, type RateLimits } from '../ratelimit/rate-limits.ts';
 import { connectRedis } from '../redis/redis-client.ts';
-import { buildHttpApp } from '../http/app.ts';
+import { buildHttpApp, type RouteEntry } from '../http/app.ts';
 import { noAuthenticator, type Authenticator } from '../http/access.ts';
 import type { CheckState, ReadinessProbe } from '../http/health.routes.ts';
 import { createRedirectServer } from '../http/redirect-server.ts';
@@ -58,6 +58,8 @@ export interface RunningPlatform extends PlatformServices {
   /** The HTTPS origin users reach, or undefined when this process runs no HTTP role. */
   readonly origin: string | undefined;
   readonly ports: { readonly https?: number; readonly http?: number; readonly admin?: number };
+  /** Every HTTPS route and whether it is on the public list. */
+  readonly routes: readonly RouteEntry[];
   stop(reason?: string): Promise<void>;
 }
 
@@ -125,10 +127,11 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
 
     const ports: { https?: number; http?: number; admin?: number } = {};
     let app: FastifyInstance | undefined;
+    const routes: RouteEntry[] = [];
     let origin: string | undefined;
     let redirect: HttpServer | undefined;
     if (config.roles.includes('api') || config.roles.includes('realtime')) {
-      app = await buildHttpApp({
+      const built = await buildHttpApp({
         config,
         logger,
         certPem: certificate.certPem,
@@ -141,6 +144,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
         ...(options.registerRoutes ? { registerRoutes: (a: FastifyInstance) => options.registerRoutes?.(a, services) ?? Promise.resolve() } : {}),
         ...(options.webDist !== undefined ? { webDist: options.webDist } : {}),
       });
+      app = built.app;
+      routes.push(...built.routes);
       const httpsApp = app;
       cleanup.push(() => httpsApp.close());
       await app.listen({ host: config.host, port: config.port });
@@ -194,7 +199,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       })();
       return stopping;
     };
-    return { ...services, certificate, origin, ports, stop };
+    return { ...services, certificate, origin, ports, routes, stop };
   } catch (err) {
     await undo();
     throw err;
