@@ -75,7 +75,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.registerRoutes ? { registerRoutes: options.registerRoutes } : {}),
   });
   const caPem = platform.certificate.caPem;
-  if (platform.origin === undefined || caPem === undefined) throw new Error('test server has no HTTPS listener');
+  if (platform.origin === undefined || caPem === undefined) {
+    await platform.stop('test');
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    throw new Error('test server has no HTTPS listener');
+  }
   const origin = platform.origin;
   let closed = false;
   return {
