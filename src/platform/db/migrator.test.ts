@@ -4,7 +4,7 @@ import { it } from 'node:test';
 import { sql } from 'kysely';
 import { forEachEngine, testLogger } from '../../../test/harness/engines.ts';
 import { migrations } from './migrations/index.ts';
-import { MigrationError, migrateToLatest, runMigrations } from './migrator.ts';
+import { MigrationError, migrateToLatest, pendingMigrations, runMigrations } from './migrator.ts';
 
 const log = testLogger();
 const CHILD = new URL('../../../test/fixtures/event-migrate-node.ts', import.meta.url).pathname;
@@ -15,7 +15,9 @@ forEachEngine('migrateToLatest', (ctx) => {
   void it('applies every migration to an empty database, then nothing the second time', async () => {
     const { open } = await ctx.fresh();
     const database = await open();
+    assert.deepEqual(await pendingMigrations(database), allNames);
     assert.deepEqual(await migrateToLatest(database, log), { applied: allNames });
+    assert.deepEqual(await pendingMigrations(database), []);
     assert.deepEqual(await migrateToLatest(database, log), { applied: [] });
     // The outbox table exists with the expected columns and an auto-increment id.
     const inserted = await database.db

@@ -67,7 +67,13 @@ async function inSqliteWriteTransaction(
   }
 }
 
-async function migrate(db: Kysely<DatabaseSchema>, engine: Engine, list: readonly ParleyMigration[]) {
+/** Names of migrations in the static list not yet applied to `database` (read-only; takes no lock). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  const infos = await createMigrator(database.db, database.engine, migrations).getMigrations();
+  return infos.filter((info) => info.executedAt === undefined).map((info) => info.name);
+}
+
+function createMigrator(db: Kysely<DatabaseSchema>, engine: Engine, list: readonly ParleyMigration[]): Migrator {
   const provider: MigrationProvider = {
     getMigrations: () => {
       const record: Record<string, Migration> = {};
@@ -77,12 +83,16 @@ async function migrate(db: Kysely<DatabaseSchema>, engine: Engine, list: readonl
       return Promise.resolve(record);
     },
   };
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider,
     migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: MIGRATION_LOCK_TABLE,
   });
+}
+
+async function migrate(db: Kysely<DatabaseSchema>, engine: Engine, list: readonly ParleyMigration[]) {
+  const migrator = createMigrator(db, engine, list);
   // Kysely's migrator never throws; it reports the error in the result set.
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
