@@ -6,8 +6,7 @@
  *   4. the access guard (authentication, then principal/tenant/partner limits)
  *   5. schema validation, the route, response serialisation through the response schema
  */
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from '../../config/config.ts';
 import type { Logger } from '../logging/logger.ts';
 import { pathOnly } from '../logging/logger.ts';
@@ -53,9 +52,9 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<{ app: FastifyIns
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // One line per request is written by the onResponse hook below, without the query string.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: requestId,
-    requestIdLogLabel: 'requestId',
     bodyLimit: config.http.bodyLimitBytes,
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     serverFactory: (handler) =>
@@ -74,12 +73,23 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<{ app: FastifyIns
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+    // Modules see the plain FastifyInstance (over node:https) and opt into TypeBox typing with
+    // `app.withTypeProvider<TypeBoxTypeProvider>()`; the cast only widens the server and logger types.
+  }) as unknown as FastifyInstance;
 
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method, url: route.url, public: route.config?.public === true });
+    // Read `public` when asked: plugins registered later may still mark their routes public.
+    for (const method of methods) {
+      routes.push({
+        method,
+        url: route.url,
+        get public() {
+          return route.config?.public === true;
+        },
+      });
+    }
   });
   app.decorateRequest('principal', undefined);
   await registerSecurityHeaders(app);

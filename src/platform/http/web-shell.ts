@@ -32,7 +32,7 @@ export async function registerWebShell(app: FastifyInstance, distDir = WEB_DIST)
       index: ['index.html'],
       dotfiles: 'deny',
       setHeaders: (res, path) => {
-        res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   });

@@ -19,7 +19,7 @@ import { createAdminServer } from '../metrics/admin-server.ts';
 import { loadServerCertificate, type ServerCertificate } from '../tls/server-certificate.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrateToLatest } from '../db/migrator.ts';
-import type { EventBus } from '../events/event-bus.ts';
+import { ALL_TOPICS, type EventBus } from '../events/event-bus.ts';
 import { MemoryEventBus } from '../events/memory-bus.ts';
 import { RedisEventBus } from '../events/redis-bus.ts';
 import { Outbox } from '../events/outbox.ts';
@@ -86,15 +86,17 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       redis = client;
       cleanup.push(async () => void (await client.quit().catch(() => client.disconnect())));
       const redisBus = new RedisEventBus({ url: config.redisUrl, logger });
-      await redisBus.ready();
+      await withTimeout(redisBus.ready(), REDIS_CONNECT_TIMEOUT_MS, 'Redis (REDIS_URL) did not answer within 10 s');
       bus = redisBus;
     } else {
-      bus = new MemoryEventBus();
+      bus = new MemoryEventBus({ logger });
     }
     cleanup.push(() => bus.close());
 
     const outbox = new Outbox(database, bus, logger, nodeId);
-    outbox.onPublished = (count) => metrics.outboxPublished.inc(count);
+    bus.subscribe(ALL_TOPICS, () => {
+      metrics.eventsReceived.inc();
+    });
     const limits = await createRateLimits(config, logger);
     cleanup.push(() => limits.close());
 
@@ -204,6 +206,21 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     await undo();
     throw err;
   }
+}
+
+const REDIS_CONNECT_TIMEOUT_MS = 10_000;
+
+/** Fails start-up clearly instead of waiting forever on a dependency that never answers. */
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new Error(message));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 function listen(server: HttpServer | HttpsServer, host: string, port: number): Promise<number> {

@@ -9,7 +9,7 @@ export interface Metrics {
   readonly registry: Registry;
   readonly httpRequestDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly rateLimited: Counter<'kind'>;
-  readonly outboxPublished: Counter;
+  readonly eventsReceived: Counter;
   readonly ready: Gauge;
 }
 
@@ -32,9 +32,9 @@ export function createMetrics(): Metrics {
       labelNames: ['kind'],
       registers: [registry],
     }),
-    outboxPublished: new Counter({
-      name: 'parley_outbox_published_total',
-      help: 'Domain events published from the outbox.',
+    eventsReceived: new Counter({
+      name: 'parley_events_received_total',
+      help: 'Domain events delivered to this process by the event bus.',
       registers: [registry],
     }),
     ready: new Gauge({ name: 'parley_ready', help: '1 when this process is ready to serve.', registers: [registry] }),

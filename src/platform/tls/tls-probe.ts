@@ -37,7 +37,14 @@ export function probeHandshake(options: ProbeOptions): Promise<HandshakeResult> 
       // them so that the refusal we observe is the server's.
       ...(options.ciphers !== undefined ? { ciphers: options.ciphers } : {}),
     };
-    const socket = connect(connectOptions);
+    let socket: ReturnType<typeof connect>;
+    try {
+      socket = connect(connectOptions);
+    } catch (err) {
+      // The local OpenSSL cannot even offer these settings (e.g. a suite compiled out).
+      resolve({ ok: false, error: (err as NodeJS.ErrnoException).code ?? 'client_settings_rejected' });
+      return;
+    }
     const timer = setTimeout(() => {
       socket.destroy();
       resolve({ ok: false, error: 'timeout' });
