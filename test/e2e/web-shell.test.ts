@@ -1,0 +1,115 @@
+/**
+ * The web shell in a real browser: Debian's Chromium loads it over HTTPS from a full server, with
+ * the generated local CA trusted through NSS (no certificate errors are ignored), under the
+ * server's strict Content-Security-Policy.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createLocalCa } from '../../src/platform/tls/local-ca.ts';
+import { startTestServer, type TestServer } from '../harness/server.ts';
+import { CHROMIUM_PATH, findCertutil, launchChromiumTrusting, type TrustedBrowser } from './trusted-chromium.ts';
+
+const SCREENSHOT = join(import.meta.dirname, '..', '..', 'test-results', 'web-shell.png');
+
+function missingPrerequisite(): string | undefined {
+  if (!existsSync(CHROMIUM_PATH)) return `Chromium is not installed at ${CHROMIUM_PATH} (Debian package chromium)`;
+  if (findCertutil() === undefined) return 'certutil is not installed (Debian package libnss3-tools)';
+  return undefined;
+}
+
+const missing = missingPrerequisite();
+if (missing !== undefined) {
+  if (process.env.CI === 'true') throw new Error(`${missing}; the browser test cannot run in CI without it`);
+  console.error(`\n!!! SKIPPING the Chromium web-shell test: ${missing}.\n`);
+}
+
+// Runs in the page before any of its scripts. Playwright injects it through the DevTools protocol,
+// outside the page's CSP, so collecting violations needs no exception in the policy under test.
+const COLLECT_CSP_VIOLATIONS = `
+  const violations = [];
+  Object.defineProperty(window, '__cspViolations', { value: violations });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    violations.push(e.violatedDirective + ' blocked ' + e.blockedURI);
+  });
+`;
+
+void describe('web shell in Chromium', { skip: missing }, () => {
+  let server: TestServer | undefined;
+  let trusted: TrustedBrowser | undefined;
+
+  before(async () => {
+    server = await startTestServer();
+    trusted = await launchChromiumTrusting(server.caPem, findCertutil() ?? 'certutil');
+  });
+
+  after(async () => {
+    await trusted?.close();
+    await server?.close();
+  });
+
+  void it('loads over HTTPS with the local CA trusted, under the strict CSP, and shows the server ready', async () => {
+    assert.ok(server && trusted);
+    const context = await trusted.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    try {
+      const page = await context.newPage();
+      const consoleErrors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error' || message.type() === 'warning') {
+          consoleErrors.push(`${message.type()}: ${message.text()}`);
+        }
+      });
+      page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+      await page.addInitScript({ content: COLLECT_CSP_VIOLATIONS });
+
+      // A certificate the browser does not trust makes goto() reject with net::ERR_CERT_*.
+      const response = await page.goto(`${server.origin}/`, { waitUntil: 'load' });
+      assert.ok(response, 'navigation produced a response');
+      assert.equal(response.status(), 200);
+      const security = await response.securityDetails();
+      assert.ok(security, 'the page was served over TLS');
+      assert.match(security.protocol ?? '', /^TLS 1\.[23]$/);
+      assert.match(security.issuer ?? '', /Parley/, 'the chain was built to the local Parley CA');
+
+      const headers = response.headers();
+      assert.match(headers['strict-transport-security'] ?? '', /max-age=\d+/);
+      const csp = headers['content-security-policy'] ?? '';
+      assert.match(csp, /script-src 'self'/);
+      assert.match(csp, /style-src 'self'/);
+      assert.match(csp, /frame-ancestors 'none'/);
+
+      assert.equal(await page.title(), 'Parley');
+      await page.getByRole('heading', { level: 1, name: 'Parley' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Sign in' }).isDisabled(), true, 'sign-in waits for the directory');
+
+      const database = page.locator('[data-testid="check-database"] [data-state]');
+      await database.waitFor({ timeout: 10_000 });
+      assert.equal(await database.getAttribute('data-state'), 'ok');
+      assert.equal((await page.getByTestId('server-state').textContent())?.trim(), 'Ready');
+      assert.equal((await page.getByTestId('server-version').textContent())?.trim(), '0.1.0');
+
+      await mkdir(join(SCREENSHOT, '..'), { recursive: true });
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+      const violations = await page.evaluate<string[]>('window.__cspViolations');
+      assert.deepEqual(violations, [], 'no Content-Security-Policy violations');
+      assert.deepEqual(consoleErrors, [], 'no console errors or warnings');
+    } finally {
+      await context.close();
+    }
+  });
+
+  void it('refuses the same page when the browser trusts a different CA (the trust above is real)', async () => {
+    assert.ok(server);
+    const stranger = await createLocalCa('Unrelated CA');
+    const untrusting = await launchChromiumTrusting(stranger.certPem, findCertutil() ?? 'certutil');
+    try {
+      const page = await untrusting.browser.newPage();
+      await assert.rejects(page.goto(`${server.origin}/`), /ERR_CERT_AUTHORITY_INVALID/);
+    } finally {
+      await untrusting.close();
+    }
+  });
+});
