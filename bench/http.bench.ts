@@ -60,7 +60,10 @@ function parleyEnv(dataDir: string): NodeJS.ProcessEnv {
   };
 }
 
-async function measureChild(start: () => Promise<ChildServer>, target: (port: number) => LoadTarget): Promise<Measurement> {
+async function measureChild(
+  start: () => Promise<ChildServer>,
+  target: (port: number) => LoadTarget,
+): Promise<Measurement> {
   const server = await start();
   try {
     const t = target(server.port);
@@ -78,36 +81,39 @@ const bench: Benchmark = {
     const work = mkdtempSync(join(tmpdir(), 'parley-bench-'));
     const dataDir = join(work, 'data');
     const logFile = join(work, 'parley.log');
-    const headers = { authorization: `Bearer ${randomBytes(32).toString('base64url')}`, accept: 'application/json' };
+    const headers = {
+      authorization: `Bearer ${randomBytes(32).toString('base64url')}`,
+      accept: 'application/json',
+    };
     try {
       const logFd = openSync(logFile, 'w');
       let caPem = '';
-      const target = (label: string) => (port: number): LoadTarget => ({
-        label,
-        url: `https://127.0.0.1:${String(port)}${PATH}`,
-        headers,
-        caPem,
-        servername: 'localhost',
-      });
+      const target =
+        (label: string) =>
+        (port: number): LoadTarget => ({
+          label,
+          url: `https://127.0.0.1:${String(port)}${PATH}`,
+          headers,
+          caPem,
+          servername: 'localhost',
+        });
 
       let parleyHeaders: Record<string, unknown> = {};
-      const subject = await measureChild(
-        async () => {
-          const server = await startChildServer({
-            args: [join(ROOT, 'bin', 'parley.js'), 'start'],
-            env: parleyEnv(dataDir),
-            stdout: logFd,
-            announce: { stream: 'stderr', pattern: /running at https:\/\/[^\s/]+:(\d+)/ },
-          });
-          caPem = readFileSync(join(dataDir, 'tls', 'ca.crt'), 'utf8');
-          parleyHeaders = await preflight(target('Parley')(server.port));
-          return server;
-        },
-        target('Parley (full stack)'),
-      );
+      const subject = await measureChild(async () => {
+        const server = await startChildServer({
+          args: [join(ROOT, 'bin', 'parley.js'), 'start'],
+          env: parleyEnv(dataDir),
+          stdout: logFd,
+          announce: { stream: 'stderr', pattern: /running at https:\/\/[^\s/]+:(\d+)/ },
+        });
+        caPem = readFileSync(join(dataDir, 'tls', 'ca.crt'), 'utf8');
+        parleyHeaders = await preflight(target('Parley')(server.port));
+        return server;
+      }, target('Parley (full stack)'));
       closeSync(logFd);
       for (const h of ['strict-transport-security', 'content-security-policy', 'x-content-type-options']) {
-        if (parleyHeaders[h] === undefined) throw new Error(`Parley's response lacks ${h}: not the full stack`);
+        if (parleyHeaders[h] === undefined)
+          throw new Error(`Parley's response lacks ${h}: not the full stack`);
       }
 
       const baselineEnv = {

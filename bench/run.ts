@@ -39,7 +39,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const mod: unknown = await import(pathToFileURL(file).href);
-  const bench: unknown = typeof mod === 'object' && mod !== null && 'default' in mod ? mod.default : undefined;
+  const bench: unknown =
+    typeof mod === 'object' && mod !== null && 'default' in mod ? mod.default : undefined;
   if (!isBenchmark(bench)) {
     console.error(`${file} must export a default Benchmark ({ description, run })`);
     return 2;

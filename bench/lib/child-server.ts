@@ -39,7 +39,9 @@ export async function startChildServer(options: ChildServerOptions): Promise<Chi
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error(`Server did not start within ${String(options.startTimeoutMs ?? 30_000)} ms:\n${output}`));
+      reject(
+        new Error(`Server did not start within ${String(options.startTimeoutMs ?? 30_000)} ms:\n${output}`),
+      );
     }, options.startTimeoutMs ?? 30_000);
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => {

@@ -54,7 +54,8 @@ function fire(target: LoadTarget, settings: LoadSettings, durationSec: number): 
       },
     );
     instance.on('response', (_client, statusCode, _bytes, responseTimeMs) => {
-      if (statusCode >= 200 && statusCode < 300) latencyUs.record(Math.max(1, Math.round(responseTimeMs * 1000)));
+      if (statusCode >= 200 && statusCode < 300)
+        latencyUs.record(Math.max(1, Math.round(responseTimeMs * 1000)));
     });
   });
 }

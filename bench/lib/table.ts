@@ -37,5 +37,7 @@ export function formatReport(report: BenchmarkReport): string {
       ratio(subject.p99Ms, b.p99Ms),
     ]),
   );
-  return [`## ${report.title}`, '', measurements, '', ratios, '', ...report.notes.map((n) => `- ${n}`)].join('\n');
+  return [`## ${report.title}`, '', measurements, '', ratios, '', ...report.notes.map((n) => `- ${n}`)].join(
+    '\n',
+  );
 }

@@ -15,7 +15,12 @@ const app = Fastify({
     key: readFileSync(process.env.BENCH_KEY_FILE ?? ''),
   },
 });
-app.get('/api/v1/status', () => ({ name: 'Parley', version: '0.1.0', roles: ['api', 'realtime', 'worker'], time: new Date().toISOString() }));
+app.get('/api/v1/status', () => ({
+  name: 'Parley',
+  version: '0.1.0',
+  roles: ['api', 'realtime', 'worker'],
+  time: new Date().toISOString(),
+}));
 
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 process.stdout.write(`${JSON.stringify({ port: Number(new URL(address).port) })}\n`);

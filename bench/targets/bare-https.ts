@@ -16,8 +16,16 @@ const server = createServer(
   },
   (req, res) => {
     if (req.method === 'GET' && req.url === '/api/v1/status') {
-      const body = JSON.stringify({ name: 'Parley', version: '0.1.0', roles: ['api', 'realtime', 'worker'], time: new Date().toISOString() });
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      const body = JSON.stringify({
+        name: 'Parley',
+        version: '0.1.0',
+        roles: ['api', 'realtime', 'worker'],
+        time: new Date().toISOString(),
+      });
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(body);
       return;
     }

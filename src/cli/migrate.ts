@@ -11,7 +11,11 @@ export async function runMigrate(): Promise<number> {
   const database = await openDatabase(config.database, logger);
   try {
     const { applied } = await migrateToLatest(database, logger);
-    console.log(applied.length === 0 ? 'Database is up to date.' : `Applied ${applied.length} migration(s): ${applied.join(', ')}`);
+    console.log(
+      applied.length === 0
+        ? 'Database is up to date.'
+        : `Applied ${applied.length} migration(s): ${applied.join(', ')}`,
+    );
     return 0;
   } catch (err) {
     console.error(`Migration failed: ${(err as Error).message}`);

@@ -7,7 +7,10 @@ export async function runStart(roles: string | undefined): Promise<number> {
   if (config === undefined) return 2;
   const platform = await startParley(config);
   if (platform.origin !== undefined) {
-    const trust = platform.certificate.caFile === undefined ? '' : `\n  Local CA to trust in your browser or client: ${platform.certificate.caFile}`;
+    const trust =
+      platform.certificate.caFile === undefined
+        ? ''
+        : `\n  Local CA to trust in your browser or client: ${platform.certificate.caFile}`;
     process.stderr.write(
       `\nParley is running at ${platform.origin}/${trust}\n` +
         '  Sign-in opens once the first tenant and its administrator are set up in the directory.\n' +

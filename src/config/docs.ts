@@ -3,11 +3,20 @@ import { settings, type SettingSpec } from './settings.ts';
 import { CONFIG_FILE_ENV } from './load.ts';
 
 function describeType(spec: SettingSpec): string {
-  const s = spec.schema as { type?: string; anyOf?: { const?: unknown }[]; items?: { anyOf?: { const?: unknown }[]; pattern?: string }; minimum?: number; maximum?: number; pattern?: string };
+  const s = spec.schema as {
+    type?: string;
+    anyOf?: { const?: unknown }[];
+    items?: { anyOf?: { const?: unknown }[]; pattern?: string };
+    minimum?: number;
+    maximum?: number;
+    pattern?: string;
+  };
   if (s.anyOf !== undefined) return s.anyOf.map((o) => `\`${String(o.const)}\``).join(' \\| ');
   if (s.type === 'array') {
     const opts = s.items?.anyOf;
-    return opts !== undefined ? `list of ${opts.map((o) => `\`${String(o.const)}\``).join(', ')}` : 'comma-separated list';
+    return opts !== undefined
+      ? `list of ${opts.map((o) => `\`${String(o.const)}\``).join(', ')}`
+      : 'comma-separated list';
   }
   if (s.type === 'integer') return `integer ${s.minimum ?? ''}–${s.maximum ?? ''}`;
   if (s.pattern !== undefined) return `string matching \`${s.pattern.replace(/\|/g, '\\|')}\``;
@@ -16,13 +25,15 @@ function describeType(spec: SettingSpec): string {
 
 function describeDefault(spec: SettingSpec): string {
   if (spec.default === undefined) return '(unset)';
-  if (Array.isArray(spec.default)) return spec.default.length === 0 ? '(empty)' : `\`${spec.default.join(',')}\``;
-  return `\`${String(spec.default)}\``;
+  if (Array.isArray(spec.default))
+    return spec.default.length === 0 ? '(empty)' : `\`${spec.default.join(',')}\``;
+  return `\`${typeof spec.default === 'string' ? spec.default : JSON.stringify(spec.default)}\``;
 }
 
 export function renderConfigurationDoc(): string {
-  const rows = Object.entries(settings).map(([key, spec]: [string, SettingSpec]) =>
-    `| \`${spec.env}\` | \`${key}\` | ${describeType(spec)} | ${describeDefault(spec)} | ${spec.description.replace(/\|/g, '\\|')}${spec.secret === true ? ' *Secret: never logged or printed.*' : ''} |`,
+  const rows = Object.entries(settings).map(
+    ([key, spec]: [string, SettingSpec]) =>
+      `| \`${spec.env}\` | \`${key}\` | ${describeType(spec)} | ${describeDefault(spec)} | ${spec.description.replace(/\|/g, '\\|')}${spec.secret === true ? ' *Secret: never logged or printed.*' : ''} |`,
   );
   return [
     '# Configuration',
@@ -32,7 +43,7 @@ export function renderConfigurationDoc(): string {
     'Parley reads its settings from environment variables and, optionally, from a JSON file named by',
     `\`${CONFIG_FILE_ENV}\` whose keys are the camel-case names below (for example \`{"port": 443, "roles": ["api"]}\`).`,
     'An environment variable wins over the file. Every value is validated at start: if anything is wrong,',
-    'Parley exits with status 2 and lists every problem with the variable\'s name.',
+    "Parley exits with status 2 and lists every problem with the variable's name.",
     '',
     '| Variable | File key | Type | Default | Meaning |',
     '| --- | --- | --- | --- | --- |',

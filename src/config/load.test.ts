@@ -80,12 +80,18 @@ describe('loadConfig', () => {
 
   it('requires the certificate and key together', () => {
     const problems = problemsOf({ PARLEY_TLS_CERT_FILE: '/etc/parley/cert.pem' });
-    assert.deepEqual(problems.map((p) => p.variable), ['PARLEY_TLS_KEY_FILE']);
+    assert.deepEqual(
+      problems.map((p) => p.variable),
+      ['PARLEY_TLS_KEY_FILE'],
+    );
   });
 
   it('requires a metrics token when the admin listener leaves loopback', () => {
     const problems = problemsOf({ PARLEY_ADMIN_HOST: '0.0.0.0' });
-    assert.deepEqual(problems.map((p) => p.variable), ['PARLEY_METRICS_TOKEN']);
+    assert.deepEqual(
+      problems.map((p) => p.variable),
+      ['PARLEY_METRICS_TOKEN'],
+    );
     const config = loadConfig({ PARLEY_ADMIN_HOST: '0.0.0.0', PARLEY_METRICS_TOKEN: 'x'.repeat(40) }, '/tmp');
     assert.equal(config.admin.host, '0.0.0.0');
   });
@@ -104,13 +110,22 @@ describe('loadConfig', () => {
     assert.deepEqual(problems.map((p) => p.variable).sort(), ['PARLEY_CONFIG_FILE:colour', 'PARLEY_PORT']);
 
     await writeFile(file, '{ not json');
-    assert.deepEqual(problemsOf({ PARLEY_CONFIG_FILE: file }, dir).map((p) => p.variable), ['PARLEY_CONFIG_FILE']);
-    assert.deepEqual(problemsOf({ PARLEY_CONFIG_FILE: join(dir, 'missing.json') }, dir).map((p) => p.variable), ['PARLEY_CONFIG_FILE']);
+    assert.deepEqual(
+      problemsOf({ PARLEY_CONFIG_FILE: file }, dir).map((p) => p.variable),
+      ['PARLEY_CONFIG_FILE'],
+    );
+    assert.deepEqual(
+      problemsOf({ PARLEY_CONFIG_FILE: join(dir, 'missing.json') }, dir).map((p) => p.variable),
+      ['PARLEY_CONFIG_FILE'],
+    );
   });
 
   it('refuses a headers timeout longer than the request timeout', () => {
     const problems = problemsOf({ PARLEY_HEADERS_TIMEOUT_MS: '60000', PARLEY_REQUEST_TIMEOUT_MS: '30000' });
-    assert.deepEqual(problems.map((p) => p.variable), ['PARLEY_HEADERS_TIMEOUT_MS']);
+    assert.deepEqual(
+      problems.map((p) => p.variable),
+      ['PARLEY_HEADERS_TIMEOUT_MS'],
+    );
   });
 
   it('parses rate budgets', () => {

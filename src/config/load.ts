@@ -53,12 +53,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       continue;
     }
     const message = validate(spec.schema, raw);
-    if (message !== undefined) problems.push({ variable: spec.env, message: `${message} (got ${show(spec, raw)})` });
+    if (message !== undefined)
+      problems.push({ variable: spec.env, message: `${message} (got ${show(spec, raw)})` });
     else values.set(key, raw);
   }
   if (file !== undefined) {
     for (const key of Object.keys(file)) {
-      if (!(key in settings)) problems.push({ variable: `${CONFIG_FILE_ENV}:${key}`, message: 'unknown setting' });
+      if (!(key in settings))
+        problems.push({ variable: `${CONFIG_FILE_ENV}:${key}`, message: 'unknown setting' });
     }
   }
 
@@ -114,7 +116,11 @@ export function parseBudget(text: string): RateBudget {
   return { points: Number(points), durationSec: Number(duration.slice(0, -1)) };
 }
 
-function readConfigFile(env: Env, cwd: string, problems: ConfigProblem[]): Record<string, unknown> | undefined {
+function readConfigFile(
+  env: Env,
+  cwd: string,
+  problems: ConfigProblem[],
+): Record<string, unknown> | undefined {
   const path = env[CONFIG_FILE_ENV];
   if (path === undefined || path === '') return undefined;
   const full = isAbsolute(path) ? path : resolve(cwd, path);
@@ -122,7 +128,10 @@ function readConfigFile(env: Env, cwd: string, problems: ConfigProblem[]): Recor
   try {
     text = readFileSync(full, 'utf8');
   } catch (err) {
-    problems.push({ variable: CONFIG_FILE_ENV, message: `cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
+    problems.push({
+      variable: CONFIG_FILE_ENV,
+      message: `cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    });
     return undefined;
   }
   try {
@@ -147,7 +156,8 @@ function coerceEnv(spec: SettingSpec, text: string): unknown {
       .filter((s) => s.length > 0);
   }
   const type = typeOf(spec.schema);
-  if (type === 'integer' || type === 'number') return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text;
+  if (type === 'integer' || type === 'number')
+    return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text;
   if (type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
   return text;
 }
@@ -160,9 +170,17 @@ function typeOf(schema: TSchema): string | undefined {
 /** Validates one value against one setting's schema and returns a readable message, or undefined. */
 function validate(schema: TSchema, value: unknown): string | undefined {
   if (Value.Check(schema, value)) return undefined;
-  const s = schema as { anyOf?: { const?: unknown }[]; items?: { anyOf?: { const?: unknown }[] }; minimum?: number; maximum?: number; pattern?: string; minLength?: number };
+  const s = schema as {
+    anyOf?: { const?: unknown }[];
+    items?: { anyOf?: { const?: unknown }[] };
+    minimum?: number;
+    maximum?: number;
+    pattern?: string;
+    minLength?: number;
+  };
   const options = s.anyOf ?? s.items?.anyOf;
-  if (options !== undefined) return `must be ${s.items ? 'a comma-separated list of' : 'one of'}: ${options.map((o) => String(o.const)).join(', ')}`;
+  if (options !== undefined)
+    return `must be ${s.items ? 'a comma-separated list of' : 'one of'}: ${options.map((o) => String(o.const)).join(', ')}`;
   const type = typeOf(schema);
   if (type === 'integer') return `must be an integer from ${s.minimum ?? '-∞'} to ${s.maximum ?? '∞'}`;
   if (type === 'string' && s.pattern !== undefined) return `must match ${s.pattern}`;
@@ -181,11 +199,19 @@ function crossCheck(get: <T>(key: SettingKey) => T, problems: ConfigProblem[]): 
   const key = get<string | undefined>('tlsKeyFile');
   if ((cert === undefined) !== (key === undefined)) {
     const missing = cert === undefined ? settings.tlsCertFile.env : settings.tlsKeyFile.env;
-    problems.push({ variable: missing, message: `must be set together with ${cert === undefined ? settings.tlsKeyFile.env : settings.tlsCertFile.env}` });
+    problems.push({
+      variable: missing,
+      message: `must be set together with ${cert === undefined ? settings.tlsKeyFile.env : settings.tlsCertFile.env}`,
+    });
   }
   const adminHost = get<string | undefined>('adminHost');
   const adminPort = get<number | undefined>('adminPort');
-  if (adminHost !== undefined && adminPort !== -1 && !isLoopback(adminHost) && get('metricsToken') === undefined) {
+  if (
+    adminHost !== undefined &&
+    adminPort !== -1 &&
+    !isLoopback(adminHost) &&
+    get('metricsToken') === undefined
+  ) {
     problems.push({
       variable: settings.metricsToken.env,
       message: `is required when ${settings.adminHost.env} (${adminHost}) is not a loopback address`,
@@ -193,14 +219,20 @@ function crossCheck(get: <T>(key: SettingKey) => T, problems: ConfigProblem[]): 
   }
   for (const proxy of get<string[] | undefined>('trustedProxies') ?? []) {
     if (isIP(proxy.split('/')[0] ?? '') === 0) {
-      problems.push({ variable: settings.trustedProxies.env, message: `"${proxy}" is not an IP address or CIDR range` });
+      problems.push({
+        variable: settings.trustedProxies.env,
+        message: `"${proxy}" is not an IP address or CIDR range`,
+      });
     }
   }
   const headers = get<number | undefined>('headersTimeoutMs');
   const request = get<number | undefined>('requestTimeoutMs');
   if (headers !== undefined && request !== undefined && headers > request) {
     // Node refuses a server whose headersTimeout exceeds its requestTimeout.
-    problems.push({ variable: settings.headersTimeoutMs.env, message: `must not exceed ${settings.requestTimeoutMs.env} (${request})` });
+    problems.push({
+      variable: settings.headersTimeoutMs.env,
+      message: `must not exceed ${settings.requestTimeoutMs.env} (${request})`,
+    });
   }
   const port = get<number | undefined>('port');
   const httpPort = get<number | undefined>('httpPort');

@@ -98,7 +98,10 @@ export const settings = {
   }),
   roles: setting({
     env: 'PARLEY_ROLES',
-    schema: Type.Array(Type.Union(PROCESS_ROLES.map((r) => Type.Literal(r))), { minItems: 1, uniqueItems: true }),
+    schema: Type.Array(Type.Union(PROCESS_ROLES.map((r) => Type.Literal(r))), {
+      minItems: 1,
+      uniqueItems: true,
+    }),
     default: [...PROCESS_ROLES],
     list: true,
     description:

@@ -38,7 +38,9 @@ export async function launchChromiumTrusting(caPem: string, certutil: string): P
     // `sql:` selects the SQLite-format cert9.db that current NSS and Chromium use.
     execFileSync(certutil, ['-d', `sql:${nssDb}`, '-N', '--empty-password'], { stdio: 'pipe' });
     // Trust flags "C,,": a trusted CA for issuing TLS server certificates, nothing else.
-    execFileSync(certutil, ['-d', `sql:${nssDb}`, '-A', '-n', 'parley-ca', '-t', 'C,,', '-i', caFile], { stdio: 'pipe' });
+    execFileSync(certutil, ['-d', `sql:${nssDb}`, '-A', '-n', 'parley-ca', '-t', 'C,,', '-i', caFile], {
+      stdio: 'pipe',
+    });
     const browser = await chromium.launch({
       executablePath: CHROMIUM_PATH,
       args: [

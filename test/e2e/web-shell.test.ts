@@ -10,12 +10,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLocalCa } from '../../src/platform/tls/local-ca.ts';
 import { startTestServer, type TestServer } from '../harness/server.ts';
-import { CHROMIUM_PATH, findCertutil, launchChromiumTrusting, type TrustedBrowser } from './trusted-chromium.ts';
+import {
+  CHROMIUM_PATH,
+  findCertutil,
+  launchChromiumTrusting,
+  type TrustedBrowser,
+} from './trusted-chromium.ts';
 
 const SCREENSHOT = join(import.meta.dirname, '..', '..', 'test-results', 'web-shell.png');
 
 function missingPrerequisite(): string | undefined {
-  if (!existsSync(CHROMIUM_PATH)) return `Chromium is not installed at ${CHROMIUM_PATH} (Debian package chromium)`;
+  if (!existsSync(CHROMIUM_PATH))
+    return `Chromium is not installed at ${CHROMIUM_PATH} (Debian package chromium)`;
   if (findCertutil() === undefined) return 'certutil is not installed (Debian package libnss3-tools)';
   return undefined;
 }
@@ -52,7 +58,10 @@ void describe('web shell in Chromium', { skip: missing }, () => {
 
   void it('loads over HTTPS with the local CA trusted, under the strict CSP, and shows the server ready', async () => {
     assert.ok(server && trusted);
-    const context = await trusted.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    const context = await trusted.browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'light',
+    });
     try {
       const page = await context.newPage();
       const consoleErrors: string[] = [];
@@ -82,7 +91,11 @@ void describe('web shell in Chromium', { skip: missing }, () => {
 
       assert.equal(await page.title(), 'Parley');
       await page.getByRole('heading', { level: 1, name: 'Parley' }).waitFor();
-      assert.equal(await page.getByRole('button', { name: 'Sign in' }).isDisabled(), true, 'sign-in waits for the directory');
+      assert.equal(
+        await page.getByRole('button', { name: 'Sign in' }).isDisabled(),
+        true,
+        'sign-in waits for the directory',
+      );
 
       const database = page.locator('[data-testid="check-database"] [data-state]');
       await database.waitFor({ timeout: 10_000 });
@@ -92,6 +105,19 @@ void describe('web shell in Chromium', { skip: missing }, () => {
 
       await mkdir(join(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+      // The installable-app manifest is served from the same origin (CSP manifest-src/default-src 'self').
+      const manifestName = await page.evaluate<string>(
+        "fetch('/manifest.webmanifest').then((r) => r.json()).then((m) => m.name)",
+      );
+      assert.equal(manifestName, 'Parley');
+
+      // Phone width in the dark scheme: the layout reflows to one column without horizontal scroll.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      const overflow = await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
+      assert.equal(overflow, false, 'no horizontal scrolling at phone width');
+      await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-phone-dark.png'), fullPage: true });
 
       const violations = await page.evaluate<string[]>('window.__cspViolations');
       assert.deepEqual(violations, [], 'no Content-Security-Policy violations');

@@ -38,7 +38,9 @@ function unavailable(service: string, url: string, error: unknown): void {
   const reason = error instanceof Error ? error.message : String(error);
   const message = `${service} is not reachable at ${redact(url)} (${reason})`;
   if (IN_CI) throw new Error(`${message}; it is required when CI=true`);
-  console.error(`\n!!! SKIPPING ${service} TESTS: ${message}. Start ${service} or set CI=true to fail instead.\n`);
+  console.error(
+    `\n!!! SKIPPING ${service} TESTS: ${message}. Start ${service} or set CI=true to fail instead.\n`,
+  );
   return undefined;
 }
 
@@ -77,7 +79,11 @@ let redisProbe: Promise<string | undefined> | undefined;
 /** The Redis URL, or undefined (locally) when Redis is down; throws in CI. */
 export function requireRedis(): Promise<string | undefined> {
   redisProbe ??= (async () => {
-    const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const client = new Redis(REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -142,7 +148,10 @@ export interface EngineContext {
   /** Opens a new handle on the suite's database; every handle is closed after the suite. */
   readonly open: () => Promise<Database>;
   /** Another new empty database for a test that needs isolation; removed after the suite. */
-  readonly fresh: () => Promise<{ readonly config: Config['database']; readonly open: () => Promise<Database> }>;
+  readonly fresh: () => Promise<{
+    readonly config: Config['database'];
+    readonly open: () => Promise<Database>;
+  }>;
 }
 
 /**

@@ -20,7 +20,12 @@ export interface TestRequest {
   readonly localAddress?: string;
 }
 
-export function httpsFetch(origin: string, caPem: string, path: string, init: TestRequest = {}): Promise<TestResponse> {
+export function httpsFetch(
+  origin: string,
+  caPem: string,
+  path: string,
+  init: TestRequest = {},
+): Promise<TestResponse> {
   const url = new URL(path, origin);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(

@@ -1,18 +1,22 @@
 /**
  * Runs `parley` as a real child process, as an admin would, and reads its JSON log lines.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export const PARLEY_BIN = join(import.meta.dirname, '..', '..', 'bin', 'parley.js');
 
 export interface ParleyProcess {
-  readonly child: ChildProcess;
+  readonly child: ChildProcessByStdio<null, Readable, Readable>;
   readonly lines: Record<string, unknown>[];
   readonly stderr: () => string;
   /** Resolves with the first log line matching. */
-  waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitFor(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -28,12 +32,18 @@ export function childEnv(env: Record<string, string>): Record<string, string> {
 }
 
 export function spawnParley(args: string[], env: Record<string, string>): ParleyProcess {
-  const child = spawn(process.execPath, [PARLEY_BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [PARLEY_BIN, ...args], {
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: Record<string, unknown>[] = [];
-  const waiters: { predicate: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: {
+    predicate: (l: Record<string, unknown>) => boolean;
+    resolve: (l: Record<string, unknown>) => void;
+  }[] = [];
   let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  if (child.stdout !== null) {
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  {
     createInterface({ input: child.stdout }).on('line', (text) => {
       let line: Record<string, unknown>;
       try {
@@ -59,10 +69,22 @@ export function spawnParley(args: string[], env: Record<string, string>): Parley
       const found = lines.find(predicate);
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for a log line; stderr: ${stderr.slice(-2000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for a log line; stderr: ${stderr.slice(-2000)}`)),
+          timeoutMs,
+        );
         timer.unref();
-        waiters.push({ predicate, resolve: (l) => { clearTimeout(timer); resolve(l); } });
-        void exited.then((code) => { clearTimeout(timer); reject(new Error(`parley exited (${code}) before the line; stderr: ${stderr.slice(-2000)}`)); });
+        waiters.push({
+          predicate,
+          resolve: (l) => {
+            clearTimeout(timer);
+            resolve(l);
+          },
+        });
+        void exited.then((code) => {
+          clearTimeout(timer);
+          reject(new Error(`parley exited (${code}) before the line; stderr: ${stderr.slice(-2000)}`));
+        });
       });
     },
     async stop(signal = 'SIGTERM') {
@@ -73,9 +95,15 @@ export function spawnParley(args: string[], env: Record<string, string>): Parley
 }
 
 /** Runs a parley command to completion. */
-export function runParley(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runParley(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [PARLEY_BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [PARLEY_BIN, ...args], {
+      env: childEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

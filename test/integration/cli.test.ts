@@ -20,13 +20,19 @@ describe('parley CLI', () => {
       PARLEY_LOG_LEVEL: 'chatty',
     });
     assert.equal(result.code, 2);
-    for (const name of ['PARLEY_PORT', 'PARLEY_ROLES', 'REDIS_URL', 'PARLEY_LOG_LEVEL']) assert.match(result.stderr, new RegExp(`${name}:`));
+    for (const name of ['PARLEY_PORT', 'PARLEY_ROLES', 'REDIS_URL', 'PARLEY_LOG_LEVEL'])
+      assert.match(result.stderr, new RegExp(`${name}:`));
     assert.match(result.stderr, /4 problems/);
   });
 
   it('start on an empty data directory creates a CA, serves HTTPS, and stops cleanly on SIGTERM', async () => {
     const dataDir = await tempDir();
-    const parley = spawnParley(['start'], { PARLEY_DATA_DIR: dataDir, PARLEY_PORT: '0', PARLEY_HTTP_PORT: '-1', PARLEY_ADMIN_PORT: '-1' });
+    const parley = spawnParley(['start'], {
+      PARLEY_DATA_DIR: dataDir,
+      PARLEY_PORT: '0',
+      PARLEY_HTTP_PORT: '-1',
+      PARLEY_ADMIN_PORT: '-1',
+    });
     try {
       const listening = await parley.waitFor((l) => l['msg'] === 'listening');
       const url = String(listening['url']);
@@ -66,18 +72,32 @@ describe('parley CLI', () => {
       const before = await runParley(['doctor'], { PARLEY_DATA_DIR: dataDir });
       assert.match(before.stdout, /WARN certificate\s+not generated yet/);
       await runParley(['migrate'], { PARLEY_DATA_DIR: dataDir, PARLEY_LOG_LEVEL: 'silent' });
-      const parley = spawnParley(['start'], { PARLEY_DATA_DIR: dataDir, PARLEY_PORT: '0', PARLEY_HTTP_PORT: '-1', PARLEY_ADMIN_PORT: '-1' });
+      const parley = spawnParley(['start'], {
+        PARLEY_DATA_DIR: dataDir,
+        PARLEY_PORT: '0',
+        PARLEY_HTTP_PORT: '-1',
+        PARLEY_ADMIN_PORT: '-1',
+      });
       await parley.waitFor((l) => l['msg'] === 'listening');
       assert.equal(await parley.stop(), 0);
 
-      const after = await runParley(['doctor'], { PARLEY_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379' });
+      const after = await runParley(['doctor'], {
+        PARLEY_DATA_DIR: dataDir,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+      });
       assert.equal(after.code, 0, after.stdout + after.stderr);
       assert.match(after.stdout, /ok\s+certificate expiry\s+CN=localhost.*\((39[0-7]) days\)/);
-      assert.match(after.stdout, /ok\s+tls profile\s+TLS1\.0 refused, TLS1\.1 refused, CBC refused, TLS1\.2 ECDHE-ECDSA-\S+, TLS1\.3 TLS_\S+/);
+      assert.match(
+        after.stdout,
+        /ok\s+tls profile\s+TLS1\.0 refused, TLS1\.1 refused, CBC refused, TLS1\.2 ECDHE-ECDSA-\S+, TLS1\.3 TLS_\S+/,
+      );
       assert.match(after.stdout, /ok\s+database\s+sqlite reachable; migrations up to date/);
       assert.match(after.stdout, /ok\s+redis\s+reachable \(PONG\)/);
 
-      const broken = await runParley(['doctor'], { PARLEY_DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:1' });
+      const broken = await runParley(['doctor'], {
+        PARLEY_DATA_DIR: dataDir,
+        REDIS_URL: 'redis://127.0.0.1:1',
+      });
       assert.equal(broken.code, 1);
       assert.match(broken.stdout, /FAIL redis/);
     } finally {

@@ -9,7 +9,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { freshDatabaseConfig, randomSuffix, requirePostgres, requireRedis, testLogger } from '../harness/engines.ts';
+import {
+  freshDatabaseConfig,
+  randomSuffix,
+  requirePostgres,
+  requireRedis,
+  testLogger,
+} from '../harness/engines.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
 
 const NODE = new URL('../fixtures/event-node.ts', import.meta.url).pathname;
@@ -89,7 +95,10 @@ void describe('events across two processes (PostgreSQL + Redis)', async () => {
       const { ids } = (await written) as { ids: string[] };
       assert.equal(ids.length, EVENTS);
 
-      await waitFor(() => a.received.length >= EVENTS && b.received.length >= EVENTS, 'both nodes to receive');
+      await waitFor(
+        () => a.received.length >= EVENTS && b.received.length >= EVENTS,
+        'both nodes to receive',
+      );
 
       // A crash leftover: a committed row whose writer never claimed it. One relay publishes it.
       const leftoverId = crypto.randomUUID();
@@ -124,7 +133,10 @@ void describe('events across two processes (PostgreSQL + Redis)', async () => {
 
       const rows = await check.db.selectFrom('outbox_events').selectAll().orderBy('id').execute();
       assert.equal(rows.length, EVENTS + 1, 'no outbox row for the rolled-back transaction');
-      assert.ok(rows.every((r) => r.published_at !== null && r.attempts === 1), 'each row claimed and published once');
+      assert.ok(
+        rows.every((r) => r.published_at !== null && r.attempts === 1),
+        'each row claimed and published once',
+      );
       assert.ok(
         rows.slice(0, EVENTS).every((r) => r.claimed_by === 'node-a'),
         'the writer published its own events',

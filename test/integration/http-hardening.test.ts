@@ -27,7 +27,12 @@ describe('HTTP hardening', () => {
   before(async () => {
     server = await startTestServer({
       registerRoutes: registerProbeRoutes,
-      env: { PARLEY_BODY_LIMIT_BYTES: '4096', PARLEY_HEADERS_TIMEOUT_MS: '1000', PARLEY_REQUEST_TIMEOUT_MS: '3000', PARLEY_RATE_LIMIT_IP: '40/60s' },
+      env: {
+        PARLEY_BODY_LIMIT_BYTES: '4096',
+        PARLEY_HEADERS_TIMEOUT_MS: '1000',
+        PARLEY_REQUEST_TIMEOUT_MS: '3000',
+        PARLEY_RATE_LIMIT_IP: '40/60s',
+      },
     });
   });
   after(async () => {
@@ -44,7 +49,11 @@ describe('HTTP hardening', () => {
     assert.equal(missing.json<{ error: { code: string } }>().error.code, 'not_found');
     assertSecurityHeaders(missing.headers, '404');
 
-    const big = await server.fetch('/test/notes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x'.repeat(8000) }) });
+    const big = await server.fetch('/test/notes', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'x'.repeat(8000) }),
+    });
     assert.equal(big.status, 413);
     assert.equal(big.json<{ error: { code: string } }>().error.code, 'payload_too_large');
     assertSecurityHeaders(big.headers, '413');
@@ -64,7 +73,8 @@ describe('HTTP hardening', () => {
   });
 
   it('validates bodies strictly: wrong types, extra fields, prototype poisoning, broken JSON', async () => {
-    const post = (body: string) => server.fetch('/test/notes', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const post = (body: string) =>
+      server.fetch('/test/notes', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const wrongType = await post(JSON.stringify({ text: { $ne: null } }));
     assert.equal(wrongType.status, 400);
     const err = wrongType.json<{ error: { code: string; details: { path: string }[] } }>().error;
@@ -82,9 +92,14 @@ describe('HTTP hardening', () => {
   it('refuses an oversize body from its Content-Length before reading it', async () => {
     // Announce 50 MB, send 10 bytes: the 413 must come back without the server waiting for the rest.
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.caPem, servername: 'localhost' }, () => {
-        socket.write('POST /test/notes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n{"text":"');
-      });
+      const socket = connect(
+        { host: '127.0.0.1', port: server.port, ca: server.caPem, servername: 'localhost' },
+        () => {
+          socket.write(
+            'POST /test/notes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n{"text":"',
+          );
+        },
+      );
       let data = '';
       socket.on('data', (c: Buffer) => {
         data += c.toString();
@@ -94,7 +109,10 @@ describe('HTTP hardening', () => {
         }
       });
       socket.on('error', reject);
-      setTimeout(() => reject(new Error('no answer within 2.5 s: the server is waiting for the body')), 2500).unref();
+      setTimeout(
+        () => reject(new Error('no answer within 2.5 s: the server is waiting for the body')),
+        2500,
+      ).unref();
     });
     assert.match(answer, /^HTTP\/1\.1 413/);
   });
@@ -103,18 +121,23 @@ describe('HTTP hardening', () => {
     const answer = await new Promise<{ head: string; sent: number }>((resolve, reject) => {
       let sent = 0;
       let head = '';
-      const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.caPem, servername: 'localhost' }, () => {
-        socket.write('POST /test/notes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
-        const chunk = 'a'.repeat(1024);
-        const pump = setInterval(() => {
-          if (socket.destroyed || sent > 1_000_000) {
-            clearInterval(pump);
-            return;
-          }
-          socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
-          sent += chunk.length;
-        }, 2);
-      });
+      const socket = connect(
+        { host: '127.0.0.1', port: server.port, ca: server.caPem, servername: 'localhost' },
+        () => {
+          socket.write(
+            'POST /test/notes HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+          );
+          const chunk = 'a'.repeat(1024);
+          const pump = setInterval(() => {
+            if (socket.destroyed || sent > 1_000_000) {
+              clearInterval(pump);
+              return;
+            }
+            socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+            sent += chunk.length;
+          }, 2);
+        },
+      );
       socket.on('data', (c: Buffer) => {
         head += c.toString();
         if (head.includes('\r\n\r\n')) {
@@ -130,25 +153,30 @@ describe('HTTP hardening', () => {
 
   it('disconnects a client that sends its headers too slowly (slowloris)', async () => {
     const started = Date.now();
-    const outcome = await new Promise<{ closedAfterMs: number; linesSent: number; reply: string }>((resolve, reject) => {
-      let linesSent = 0;
-      let reply = '';
-      const socket = connect({ host: '127.0.0.1', port: server.port, ca: server.caPem, servername: 'localhost' }, () => {
-        socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
-        const drip = setInterval(() => {
-          if (socket.destroyed || linesSent >= 40) {
-            clearInterval(drip);
-            return;
-          }
-          socket.write(`X-Slow-${linesSent}: 1\r\n`);
-          linesSent++;
-        }, 250);
-      });
-      socket.on('data', (c: Buffer) => (reply += c.toString()));
-      socket.on('close', () => resolve({ closedAfterMs: Date.now() - started, linesSent, reply }));
-      socket.on('error', () => undefined);
-      setTimeout(() => reject(new Error('slow client still connected after 8 s')), 8000).unref();
-    });
+    const outcome = await new Promise<{ closedAfterMs: number; linesSent: number; reply: string }>(
+      (resolve, reject) => {
+        let linesSent = 0;
+        let reply = '';
+        const socket = connect(
+          { host: '127.0.0.1', port: server.port, ca: server.caPem, servername: 'localhost' },
+          () => {
+            socket.write('GET /healthz HTTP/1.1\r\nHost: localhost\r\n');
+            const drip = setInterval(() => {
+              if (socket.destroyed || linesSent >= 40) {
+                clearInterval(drip);
+                return;
+              }
+              socket.write(`X-Slow-${linesSent}: 1\r\n`);
+              linesSent++;
+            }, 250);
+          },
+        );
+        socket.on('data', (c: Buffer) => (reply += c.toString()));
+        socket.on('close', () => resolve({ closedAfterMs: Date.now() - started, linesSent, reply }));
+        socket.on('error', () => undefined);
+        setTimeout(() => reject(new Error('slow client still connected after 8 s')), 8000).unref();
+      },
+    );
     // headersTimeout 1 s + the checking interval: cut off well before the 10 s the client wanted.
     assert.ok(outcome.closedAfterMs < 4000, `closed after ${outcome.closedAfterMs} ms`);
     assert.ok(outcome.linesSent < 40);
@@ -163,11 +191,21 @@ describe('HTTP hardening', () => {
   });
 
   it('keeps credentials and query strings out of the logs', async () => {
-    await server.fetch('/healthz?code=QUERYSECRET42', { headers: { authorization: 'Bearer TOKENSECRET42', cookie: 'sid=COOKIESECRET42' } });
-    await server.fetch('/test/private?access_token=QUERYSECRET43', { headers: { authorization: 'Bearer TOKENSECRET43' } });
+    await server.fetch('/healthz?code=QUERYSECRET42', {
+      headers: { authorization: 'Bearer TOKENSECRET42', cookie: 'sid=COOKIESECRET42' },
+    });
+    await server.fetch('/test/private?access_token=QUERYSECRET43', {
+      headers: { authorization: 'Bearer TOKENSECRET43' },
+    });
     const logs = server.rawLogs();
     assert.match(logs, /"path":"\/healthz"/);
-    for (const secret of ['QUERYSECRET42', 'TOKENSECRET42', 'COOKIESECRET42', 'QUERYSECRET43', 'TOKENSECRET43']) {
+    for (const secret of [
+      'QUERYSECRET42',
+      'TOKENSECRET42',
+      'COOKIESECRET42',
+      'QUERYSECRET43',
+      'TOKENSECRET43',
+    ]) {
       assert.ok(!logs.includes(secret), `${secret} leaked into the logs`);
     }
     const line = server.logs().find((l) => l['msg'] === 'request' && l['path'] === '/healthz');
@@ -175,7 +213,13 @@ describe('HTTP hardening', () => {
   });
 
   it('answers anonymously only on the reviewed public list', async () => {
-    const PUBLIC = new Set(['GET /healthz', 'GET /readyz', 'GET /api/v1/status', 'POST /test/notes', 'GET /test/explode']);
+    const PUBLIC = new Set([
+      'GET /healthz',
+      'GET /readyz',
+      'GET /api/v1/status',
+      'POST /test/notes',
+      'GET /test/explode',
+    ]);
     const inventory = server.platform.routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
     assert.ok(inventory.length > 3);
     for (const route of inventory) {
@@ -187,7 +231,11 @@ describe('HTTP hardening', () => {
       }
       assert.equal(route.public, false, `${key} is public but not on the reviewed list`);
       const path = route.url.replace(/:(\w+)/g, 'x');
-      const res = await server.fetch(path, { method: route.method, headers: { 'content-type': 'application/json' }, ...(route.method === 'GET' ? {} : { body: '{}' }) });
+      const res = await server.fetch(path, {
+        method: route.method,
+        headers: { 'content-type': 'application/json' },
+        ...(route.method === 'GET' ? {} : { body: '{}' }),
+      });
       assert.equal(res.status, 401, `${key} answered ${res.status} without credentials`);
     }
   });

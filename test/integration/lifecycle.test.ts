@@ -13,7 +13,10 @@ import type { DomainEvent } from '../../src/platform/events/event-bus.ts';
 
 describe('lifecycle', () => {
   it('shutdown lets an in-flight write commit and publish, and refuses new work', async () => {
-    const server = await startTestServer({ registerRoutes: registerProbeRoutes, env: { PARLEY_SHUTDOWN_TIMEOUT_MS: '10000' } });
+    const server = await startTestServer({
+      registerRoutes: registerProbeRoutes,
+      env: { PARLEY_SHUTDOWN_TIMEOUT_MS: '10000' },
+    });
     const seen: DomainEvent[] = [];
     server.platform.bus.subscribe('probe.note.created', (e) => {
       seen.push(e);
@@ -28,21 +31,31 @@ describe('lifecycle', () => {
     await new Promise((r) => setTimeout(r, 100));
     const late = await server.fetch('/healthz').then(
       (r) => r.status,
-      (err: NodeJS.ErrnoException) => err.code,
+      (err: unknown) => (err as NodeJS.ErrnoException).code,
     );
-    assert.ok(late === 'ECONNREFUSED' || late === 503 || late === 'ECONNRESET', `new request during drain got ${String(late)}`);
+    assert.ok(
+      late === 'ECONNREFUSED' || late === 503 || late === 'ECONNRESET',
+      `new request during drain got ${String(late)}`,
+    );
 
     const res = await inFlight;
     assert.equal(res.status, 201);
     const { id } = res.json<{ id: string }>();
     await stopping;
-    assert.deepEqual(seen.map((e) => (e.payload as { id: string }).id), [id]);
+    assert.deepEqual(
+      seen.map((e) => (e.payload as { id: string }).id),
+      [id],
+    );
 
     if (server.config.database.kind !== 'sqlite') assert.fail('expected sqlite');
     const file = new Database(server.config.database.file, { readonly: true });
     try {
-      assert.deepEqual(file.prepare('select text from probe_notes where id = ?').get(id), { text: 'written during shutdown' });
-      const row = file.prepare('select published_at from outbox_events where topic = ?').get('probe.note.created') as { published_at: unknown };
+      assert.deepEqual(file.prepare('select text from probe_notes where id = ?').get(id), {
+        text: 'written during shutdown',
+      });
+      const row = file
+        .prepare('select published_at from outbox_events where topic = ?')
+        .get('probe.note.created') as { published_at: unknown };
       assert.ok(row.published_at !== null);
     } finally {
       file.close();
@@ -58,9 +71,13 @@ describe('lifecycle', () => {
       const admin = `https://localhost:${server.adminPort}`;
       const anonymous = await httpsFetch(admin, server.caPem, '/metrics');
       assert.equal(anonymous.status, 401);
-      const wrong = await httpsFetch(admin, server.caPem, '/metrics', { headers: { authorization: `Bearer ${'x'.repeat(40)}` } });
+      const wrong = await httpsFetch(admin, server.caPem, '/metrics', {
+        headers: { authorization: `Bearer ${'x'.repeat(40)}` },
+      });
       assert.equal(wrong.status, 401);
-      const metrics = await httpsFetch(admin, server.caPem, '/metrics', { headers: { authorization: `Bearer ${token}` } });
+      const metrics = await httpsFetch(admin, server.caPem, '/metrics', {
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.equal(metrics.status, 200);
       assert.match(metrics.text, /parley_http_request_duration_seconds_count\{[^}]*route="\/healthz"/);
       assert.match(metrics.text, /process_cpu_user_seconds_total/);

@@ -97,39 +97,43 @@ async function stopNode(node: Node): Promise<void> {
 
 const redisUrl = await requireRedis();
 
-void describe('two Parley processes sharing Redis', { skip: redisUrl === undefined ? 'Redis is not available' : false }, () => {
-  const nodes: Node[] = [];
-  const redis = new Redis(redisUrl ?? '', { lazyConnect: true });
-  // A random client address outside 127.0.0.0/24, which other loopback tests use.
-  const client = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(2, 255)}`;
-  const keys = [`parley:rl:ip:${client}`, `parley:rl:subnet:${client.replace(/\.\d+$/, '.0')}/24`];
+void describe(
+  'two Parley processes sharing Redis',
+  { skip: redisUrl === undefined ? 'Redis is not available' : false },
+  () => {
+    const nodes: Node[] = [];
+    const redis = new Redis(redisUrl ?? '', { lazyConnect: true });
+    // A random client address outside 127.0.0.0/24, which other loopback tests use.
+    const client = `127.${randomInt(1, 255)}.${randomInt(0, 256)}.${randomInt(2, 255)}`;
+    const keys = [`parley:rl:ip:${client}`, `parley:rl:subnet:${client.replace(/\.\d+$/, '.0')}/24`];
 
-  before(async () => {
-    if (redisUrl === undefined) return;
-    await redis.connect();
-    await redis.del(...keys);
-    nodes.push(...(await Promise.all([startNode(redisUrl), startNode(redisUrl)])));
-  });
-  after(async () => {
-    await Promise.all(nodes.map(stopNode));
-    if (redis.status === 'ready') await redis.del(...keys);
-    redis.disconnect();
-  });
+    before(async () => {
+      if (redisUrl === undefined) return;
+      await redis.connect();
+      await redis.del(...keys);
+      nodes.push(...(await Promise.all([startNode(redisUrl), startNode(redisUrl)])));
+    });
+    after(async () => {
+      await Promise.all(nodes.map(stopNode));
+      if (redis.status === 'ready') await redis.del(...keys);
+      redis.disconnect();
+    });
 
-  void it('share one per-client budget', async () => {
-    const [a, b] = nodes;
-    assert.ok(a !== undefined && b !== undefined);
-    assert.notEqual(a.origin, b.origin, 'two listeners');
-    const statuses: number[] = [];
-    for (let i = 0; i < BUDGET + 6; i++) {
-      const node = i % 2 === 0 ? a : b;
-      const response = await httpsFetch(node.origin, node.caPem, '/healthz', { localAddress: client });
-      statuses.push(response.status);
-      if (response.status === 429) assert.ok(Number(response.headers['retry-after']) >= 1);
-    }
-    // Each process saw only BUDGET / 2 + 3 requests; alone it would have admitted them all.
-    assert.equal(statuses.filter((s) => s === 200).length, BUDGET, `statuses: ${statuses.join(',')}`);
-    assert.equal(statuses.filter((s) => s === 429).length, 6, `statuses: ${statuses.join(',')}`);
-    assert.equal(await redis.get(keys[0] ?? ''), String(BUDGET + 6), 'the count lives in Redis');
-  });
-});
+    void it('share one per-client budget', async () => {
+      const [a, b] = nodes;
+      assert.ok(a !== undefined && b !== undefined);
+      assert.notEqual(a.origin, b.origin, 'two listeners');
+      const statuses: number[] = [];
+      for (let i = 0; i < BUDGET + 6; i++) {
+        const node = i % 2 === 0 ? a : b;
+        const response = await httpsFetch(node.origin, node.caPem, '/healthz', { localAddress: client });
+        statuses.push(response.status);
+        if (response.status === 429) assert.ok(Number(response.headers['retry-after']) >= 1);
+      }
+      // Each process saw only BUDGET / 2 + 3 requests; alone it would have admitted them all.
+      assert.equal(statuses.filter((s) => s === 200).length, BUDGET, `statuses: ${statuses.join(',')}`);
+      assert.equal(statuses.filter((s) => s === 429).length, 6, `statuses: ${statuses.join(',')}`);
+      assert.equal(await redis.get(keys[0] ?? ''), String(BUDGET + 6), 'the count lives in Redis');
+    });
+  },
+);

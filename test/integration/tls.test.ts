@@ -51,13 +51,24 @@ describe('HTTPS listener', () => {
 
   for (const version of ['TLSv1', 'TLSv1.1'] as const) {
     it(`refuses ${version}`, async () => {
-      const result = await probeHandshake({ host: '127.0.0.1', port: server.port, minVersion: version, maxVersion: version, ciphers: 'ALL:@SECLEVEL=0' });
+      const result = await probeHandshake({
+        host: '127.0.0.1',
+        port: server.port,
+        minVersion: version,
+        maxVersion: version,
+        ciphers: 'ALL:@SECLEVEL=0',
+      });
       assert.equal(result.ok, false, `negotiated ${result.protocol ?? ''}`);
     });
   }
 
   it('negotiates TLS 1.3 with an AEAD suite', async () => {
-    const result = await probeHandshake({ host: '127.0.0.1', port: server.port, ca: server.caPem, minVersion: 'TLSv1.3' });
+    const result = await probeHandshake({
+      host: '127.0.0.1',
+      port: server.port,
+      ca: server.caPem,
+      minVersion: 'TLSv1.3',
+    });
     assert.equal(result.ok, true, result.error);
     assert.equal(result.protocol, 'TLSv1.3');
     assert.match(result.cipher ?? '', /^TLS_(AES_(128|256)_GCM|CHACHA20_POLY1305)_SHA(256|384)$/);
@@ -66,23 +77,39 @@ describe('HTTPS listener', () => {
   it('offers only ECDHE + AEAD suites on TLS 1.2', async () => {
     const accepted: string[] = [];
     for (const suite of [...TLS12_SUITES, ...WEAK_TLS12_SUITES]) {
-      const result = await probeHandshake({ host: '127.0.0.1', port: server.port, ca: server.caPem, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: `${suite}:@SECLEVEL=0` });
+      const result = await probeHandshake({
+        host: '127.0.0.1',
+        port: server.port,
+        ca: server.caPem,
+        minVersion: 'TLSv1.2',
+        maxVersion: 'TLSv1.2',
+        ciphers: `${suite}:@SECLEVEL=0`,
+      });
       if (result.ok) accepted.push(result.cipher ?? suite);
     }
     // The generated certificate is ECDSA, so exactly the ECDSA half of the profile negotiates.
-    assert.deepEqual(accepted.sort(), ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305']);
+    assert.deepEqual(accepted.sort(), [
+      'ECDHE-ECDSA-AES128-GCM-SHA256',
+      'ECDHE-ECDSA-AES256-GCM-SHA384',
+      'ECDHE-ECDSA-CHACHA20-POLY1305',
+    ]);
   });
 
   it('redirects plain HTTP to HTTPS and serves nothing else', async () => {
-    const res = await new Promise<{ status: number; location: string | undefined; body: string }>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: server.httpPort, path: '/readyz?x=1', method: 'GET' }, (r) => {
-        let body = '';
-        r.on('data', (c: Buffer) => (body += c.toString()));
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, location: r.headers.location, body }));
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const res = await new Promise<{ status: number; location: string | undefined; body: string }>(
+      (resolve, reject) => {
+        const req = httpRequest(
+          { host: '127.0.0.1', port: server.httpPort, path: '/readyz?x=1', method: 'GET' },
+          (r) => {
+            let body = '';
+            r.on('data', (c: Buffer) => (body += c.toString()));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, location: r.headers.location, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      },
+    );
     assert.equal(res.status, 308);
     assert.equal(res.location, `${server.origin}/readyz?x=1`);
     assert.doesNotMatch(res.body, /ready/);
@@ -94,13 +121,18 @@ describe('HTTPS listener', () => {
       t.skip('sslscan not installed');
       return;
     }
-    const { stdout } = await promisify(execFile)('/usr/bin/sslscan', ['--no-colour', '--no-heartbleed', `127.0.0.1:${server.port}`], { timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(
+      '/usr/bin/sslscan',
+      ['--no-colour', '--no-heartbleed', `127.0.0.1:${server.port}`],
+      { timeout: 60_000 },
+    );
     assert.match(stdout, /TLSv1\.0\s+disabled/);
     assert.match(stdout, /TLSv1\.1\s+disabled/);
     assert.match(stdout, /TLSv1\.2\s+enabled/);
     assert.match(stdout, /TLSv1\.3\s+enabled/);
     const accepted = stdout.split('\n').filter((l) => /^(Preferred|Accepted)/.test(l.trim()));
     assert.ok(accepted.length > 0);
-    for (const line of accepted) assert.match(line, /(TLS_AES|TLS_CHACHA20|ECDHE-ECDSA-(AES\d+-GCM|CHACHA20))/, line);
+    for (const line of accepted)
+      assert.match(line, /(TLS_AES|TLS_CHACHA20|ECDHE-ECDSA-(AES\d+-GCM|CHACHA20))/, line);
   });
 });

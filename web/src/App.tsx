@@ -20,7 +20,8 @@ export function App() {
         <section className="hero" aria-labelledby="hero-title">
           <h1 id="hero-title">Parley</h1>
           <p className="hero__lead">
-            Secure team collaboration you run on your own servers: chat, channels and meetings for your organisation.
+            Secure team collaboration you run on your own servers: chat, channels and meetings for your
+            organisation.
           </p>
         </section>
         <div className="grid">

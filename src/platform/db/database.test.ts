@@ -20,7 +20,9 @@ forEachEngine('openDatabase', (ctx) => {
     void it('uses WAL, foreign keys, busy timeout and NORMAL sync, in a 0700 directory', async () => {
       const database = await ctx.open();
       const pragma = async (name: string) => {
-        const { rows } = await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(database.db);
+        const { rows } = await sql<Record<string, unknown>>`${sql.raw(`pragma ${name}`)}`.execute(
+          database.db,
+        );
         return Object.values(rows[0] ?? {})[0];
       };
       assert.equal(await pragma('journal_mode'), 'wal');
@@ -37,9 +39,10 @@ forEachEngine('openDatabase', (ctx) => {
   if (ctx.engine === 'postgres') {
     void it('returns int8 as number and text as string', async () => {
       const database = await ctx.open();
-      const { rows } = await sql<{ n: unknown; c: unknown }>`select 9007199254740991::int8 as n, count(*) as c from (values (1), (2)) v(x)`.execute(
-        database.db,
-      );
+      const { rows } = await sql<{
+        n: unknown;
+        c: unknown;
+      }>`select 9007199254740991::int8 as n, count(*) as c from (values (1), (2)) v(x)`.execute(database.db);
       assert.deepEqual(rows[0], { n: 9007199254740991, c: 2 });
     });
   }

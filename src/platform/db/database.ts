@@ -42,7 +42,9 @@ function parseInt8(value: string): number {
 /** Per-pool type parsers, so the process-wide defaults of node-postgres stay untouched. */
 const pgTypeParsers: CustomTypesConfig = {
   getTypeParser: (oid, format) =>
-    oid === pgTypes.builtins.INT8 && format !== 'binary' ? parseInt8 : (pgTypes.getTypeParser(oid, format) as unknown),
+    oid === pgTypes.builtins.INT8 && format !== 'binary'
+      ? parseInt8
+      : (pgTypes.getTypeParser(oid, format) as unknown),
 };
 
 /** Opens (and for SQLite creates) the configured database and checks that it answers. */

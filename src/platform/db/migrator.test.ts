@@ -51,7 +51,9 @@ forEachEngine('migrateToLatest', (ctx) => {
     const { config } = await ctx.fresh();
     const runChild = () =>
       new Promise<{ applied?: string[]; error?: string }>((resolve, reject) => {
-        const child = fork(CHILD, [JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const child = fork(CHILD, [JSON.stringify(config)], {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
         child.once('message', (m) => {
           resolve(m as { applied?: string[]; error?: string });
         });

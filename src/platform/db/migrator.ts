@@ -73,7 +73,11 @@ export async function pendingMigrations(database: Database): Promise<string[]> {
   return infos.filter((info) => info.executedAt === undefined).map((info) => info.name);
 }
 
-function createMigrator(db: Kysely<DatabaseSchema>, engine: Engine, list: readonly ParleyMigration[]): Migrator {
+function createMigrator(
+  db: Kysely<DatabaseSchema>,
+  engine: Engine,
+  list: readonly ParleyMigration[],
+): Migrator {
   const provider: MigrationProvider = {
     getMigrations: () => {
       const record: Record<string, Migration> = {};

@@ -14,7 +14,8 @@ export class RecentIds {
   readonly #ids = new Map<string, true>();
 
   constructor(capacity: number) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer');
     this.#capacity = capacity;
   }
 
@@ -101,7 +102,10 @@ export class LocalDispatcher {
     const results = await Promise.allSettled(handlers.map(async (handler) => handler(event)));
     for (const result of results) {
       if (result.status === 'rejected') {
-        this.#logger.error({ err: result.reason, eventId: event.id, topic: event.topic }, 'event handler failed');
+        this.#logger.error(
+          { err: result.reason, eventId: event.id, topic: event.topic },
+          'event handler failed',
+        );
       }
     }
   }

@@ -88,7 +88,12 @@ export async function claimStaleRows(
         eb('claimed_at', '<=', now - window.leaseMs),
       ]),
     ]);
-  const base = database.db.selectFrom('outbox_events').select('id').where(claimable).orderBy('id').limit(limit);
+  const base = database.db
+    .selectFrom('outbox_events')
+    .select('id')
+    .where(claimable)
+    .orderBy('id')
+    .limit(limit);
   const candidates = database.engine === 'postgres' ? base.forUpdate().skipLocked() : base;
   const rows = await database.db
     .updateTable('outbox_events')
@@ -107,7 +112,11 @@ export async function markPublished(database: Database, ids: readonly number[], 
 }
 
 /** Gives up our claim on rows we failed to publish, so any relay retries them without waiting for the lease. */
-export async function releaseClaims(database: Database, ids: readonly number[], nodeId: string): Promise<void> {
+export async function releaseClaims(
+  database: Database,
+  ids: readonly number[],
+  nodeId: string,
+): Promise<void> {
   if (ids.length === 0) return;
   await database.db
     .updateTable('outbox_events')

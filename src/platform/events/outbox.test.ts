@@ -37,7 +37,10 @@ async function rows(database: Database) {
 }
 
 /** Inserts an outbox row directly, as a writer that crashed would have left it. */
-async function insertLeftover(database: Database, fields: { createdAgoMs: number; claimedAgoMs?: number; by?: string }) {
+async function insertLeftover(
+  database: Database,
+  fields: { createdAgoMs: number; claimedAgoMs?: number; by?: string },
+) {
   const now = Date.now();
   const eventId = crypto.randomUUID();
   await database.db
@@ -153,7 +156,11 @@ forEachEngine('Outbox', (ctx) => {
     await reset();
     const bus = new RecordingBus();
     const outbox = new Outbox(database, bus, log, 'relay', { leaseMs: 30_000 });
-    const expired = await insertLeftover(database, { createdAgoMs: 60_000, claimedAgoMs: 40_000, by: 'dead' });
+    const expired = await insertLeftover(database, {
+      createdAgoMs: 60_000,
+      claimedAgoMs: 40_000,
+      by: 'dead',
+    });
     await insertLeftover(database, { createdAgoMs: 60_000, claimedAgoMs: 1_000, by: 'alive' });
     assert.equal(await outbox.drain(), 1);
     assert.deepEqual(
@@ -178,7 +185,9 @@ forEachEngine('Outbox', (ctx) => {
     await database.db.insertInto('outbox_events').values(values).execute();
     const handles = [database, ...others];
     const buses = handles.map(() => new RecordingBus());
-    const outboxes = handles.map((h, i) => new Outbox(h, buses[i] ?? new RecordingBus(), log, `n${i}`, { batchSize: 7 }));
+    const outboxes = handles.map(
+      (h, i) => new Outbox(h, buses[i] ?? new RecordingBus(), log, `n${i}`, { batchSize: 7 }),
+    );
     const counts = await Promise.all([...outboxes, ...outboxes].map((o) => o.drain()));
     const ids = buses.flatMap((bus) => bus.published).map((e) => e.id);
     assert.equal(new Set(ids).size, ids.length, 'no event published twice');
@@ -190,7 +199,10 @@ forEachEngine('Outbox', (ctx) => {
     // Each outbox publishes its claims in id order.
     for (const bus of buses) {
       const order = bus.published.map((e) => (e.payload as { i: number }).i);
-      assert.deepEqual(order, [...order].sort((x, y) => x - y));
+      assert.deepEqual(
+        order,
+        [...order].sort((x, y) => x - y),
+      );
     }
     if (ctx.engine === 'postgres') {
       assert.ok(buses.filter((bus) => bus.published.length > 0).length > 1, 'several took part');
@@ -254,8 +266,22 @@ forEachEngine('Outbox', (ctx) => {
     await database.db
       .insertInto('outbox_events')
       .values([
-        { event_id: 'old', topic: 't', payload: '{}', created_at: now - 2e8, claimed_at: now - 2e8, published_at: now - 2e8 },
-        { event_id: 'recent', topic: 't', payload: '{}', created_at: now - 1000, claimed_at: now, published_at: now },
+        {
+          event_id: 'old',
+          topic: 't',
+          payload: '{}',
+          created_at: now - 2e8,
+          claimed_at: now - 2e8,
+          published_at: now - 2e8,
+        },
+        {
+          event_id: 'recent',
+          topic: 't',
+          payload: '{}',
+          created_at: now - 1000,
+          claimed_at: now,
+          published_at: now,
+        },
       ])
       .execute();
     const outbox = new Outbox(database, new RecordingBus(), log, 'relay', { retentionMs: 24 * 3600 * 1000 });

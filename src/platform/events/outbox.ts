@@ -77,7 +77,13 @@ export class Outbox {
   #queue: Promise<unknown> = Promise.resolve();
   #lastPurge = Number.NEGATIVE_INFINITY;
 
-  constructor(database: Database, bus: EventBus, logger: Logger, nodeId: string, options: OutboxOptions = {}) {
+  constructor(
+    database: Database,
+    bus: EventBus,
+    logger: Logger,
+    nodeId: string,
+    options: OutboxOptions = {},
+  ) {
     this.#database = database;
     this.#bus = bus;
     this.#logger = logger.child({ component: 'outbox' });
@@ -96,17 +102,25 @@ export class Outbox {
    * publication is retried by the relay and never turns a committed write into an error.
    * On SQLite, `fn` must use `trx`, not `database.db`: the one connection is busy with `trx`.
    */
-  async transaction<T>(fn: (trx: Transaction<DatabaseSchema>, events: EventRecorder) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    fn: (trx: Transaction<DatabaseSchema>, events: EventRecorder) => Promise<T>,
+  ): Promise<T> {
     const pending: NewOutboxRow[] = [];
     let open = true;
     const recorder: EventRecorder = {
       record: <P>(topic: string, payload: P): DomainEvent<P> => {
         if (!open) throw new Error('events.record() called after its transaction finished');
-        if (topic === '' || topic === '*' || topic.length > MAX_TOPIC_LENGTH) throw new TypeError(`invalid topic "${topic}"`);
+        if (topic === '' || topic === '*' || topic.length > MAX_TOPIC_LENGTH)
+          throw new TypeError(`invalid topic "${topic}"`);
         const json = JSON.stringify(payload);
         if (typeof json !== 'string') throw new TypeError(`payload of ${topic} is not JSON-serialisable`);
         const createdAt = this.#now();
-        const event: DomainEvent<P> = { id: randomUUID(), topic, payload, occurredAt: new Date(createdAt).toISOString() };
+        const event: DomainEvent<P> = {
+          id: randomUUID(),
+          topic,
+          payload,
+          occurredAt: new Date(createdAt).toISOString(),
+        };
         pending.push({ event_id: event.id, topic, payload: json, created_at: createdAt });
         return event;
       },
@@ -126,7 +140,10 @@ export class Outbox {
     if (ids.length > 0) {
       this.#enqueue(() => this.#publishOwn(ids)).catch((error: unknown) => {
         // The rows stay unpublished (or claimed until the lease ends); the relay publishes them.
-        this.#logger.warn({ err: error, rows: ids.length }, 'publishing after commit failed; the relay will retry');
+        this.#logger.warn(
+          { err: error, rows: ids.length },
+          'publishing after commit failed; the relay will retry',
+        );
       });
     }
     return result;
@@ -151,7 +168,8 @@ export class Outbox {
         );
         if (rows.length === 0) break;
         const reclaimed = rows.filter((r) => r.attempts > 1).length;
-        if (reclaimed > 0) this.#logger.warn({ reclaimed }, 'republishing outbox events of a publisher that stopped');
+        if (reclaimed > 0)
+          this.#logger.warn({ reclaimed }, 'republishing outbox events of a publisher that stopped');
         const published = await this.#publishRows(rows);
         total += published;
         if (published < rows.length || rows.length < this.#batchSize) break;
@@ -189,11 +207,17 @@ export class Outbox {
         published.push(row.id);
       }
     } catch (error) {
-      this.#logger.warn({ err: error, unpublished: rows.length - published.length }, 'event bus publish failed');
+      this.#logger.warn(
+        { err: error, unpublished: rows.length - published.length },
+        'event bus publish failed',
+      );
       const done = new Set(published);
       const failed = rows.filter((r) => !done.has(r.id)).map((r) => r.id);
       await releaseClaims(this.#database, failed, this.#nodeId).catch((releaseError: unknown) => {
-        this.#logger.warn({ err: releaseError }, 'releasing outbox claims failed; they expire with the lease');
+        this.#logger.warn(
+          { err: releaseError },
+          'releasing outbox claims failed; they expire with the lease',
+        );
       });
     }
     await markPublished(this.#database, published, this.#now());

@@ -4,7 +4,7 @@
  * configured Authenticator recognises the caller. Signed-in callers are then held to the
  * principal, tenant and federated-partner rate limits.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { unauthenticated } from '../errors/app-error.ts';
 import type { RateLimits } from '../ratelimit/rate-limits.ts';
 
@@ -38,13 +38,14 @@ declare module 'fastify' {
 }
 
 export function accessGuard(authenticator: Authenticator, limits: RateLimits) {
-  return async function guard(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  return async function guard(request: FastifyRequest): Promise<void> {
     if (request.routeOptions.config.public === true || request.is404) return;
     const principal = await authenticator.authenticate(request);
     if (principal === undefined) throw unauthenticated();
     request.principal = principal;
     await limits.consume('principal', `${principal.kind}:${principal.id}`);
     if (principal.tenantId !== undefined) await limits.consume('tenant', principal.tenantId);
-    if (principal.partnerDomain !== undefined) await limits.consume('partner', principal.partnerDomain.toLowerCase());
+    if (principal.partnerDomain !== undefined)
+      await limits.consume('partner', principal.partnerDomain.toLowerCase());
   };
 }

@@ -48,7 +48,9 @@ export interface HttpAppDeps {
   readonly webDist?: string;
 }
 
-export async function buildHttpApp(deps: HttpAppDeps): Promise<{ app: FastifyInstance; routes: readonly RouteEntry[] }> {
+export async function buildHttpApp(
+  deps: HttpAppDeps,
+): Promise<{ app: FastifyInstance; routes: readonly RouteEntry[] }> {
   const { config } = deps;
   const app = Fastify({
     loggerInstance: deps.logger,
@@ -103,14 +105,24 @@ export async function buildHttpApp(deps: HttpAppDeps): Promise<{ app: FastifyIns
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
-    deps.metrics.httpRequestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
+    deps.metrics.httpRequestDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      seconds,
+    );
     request.log.info(
-      { method: request.method, path: pathOnly(request.url), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      {
+        method: request.method,
+        path: pathOnly(request.url),
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
       'request',
     );
   });
   app.addHook('onError', async (_request, _reply, error) => {
-    if (error instanceof AppError && error.code === 'rate_limited') deps.metrics.rateLimited.inc({ kind: 'http' });
+    if (error instanceof AppError && error.code === 'rate_limited')
+      deps.metrics.rateLimited.inc({ kind: 'http' });
   });
 
   app.setErrorHandler(errorHandler(config.http.bodyLimitBytes));

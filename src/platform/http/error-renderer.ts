@@ -5,7 +5,14 @@
  * Bot Framework) render through their own functions but start from the same AppError.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, internalError, notFound, payloadTooLarge, type ErrorCode, type FieldProblem } from '../errors/app-error.ts';
+import {
+  AppError,
+  internalError,
+  notFound,
+  payloadTooLarge,
+  type ErrorCode,
+  type FieldProblem,
+} from '../errors/app-error.ts';
 
 export interface ErrorEnvelope {
   readonly error: {
@@ -32,10 +39,16 @@ const STATUS_CODES: Readonly<Record<number, [ErrorCode, string]>> = {
 /** Turns anything thrown into an AppError that is safe to show. */
 export function toAppError(error: unknown, bodyLimitBytes: number): AppError {
   if (error instanceof AppError) return error;
-  const e = error as Partial<FastifyError> & { validation?: { instancePath: string; message?: string }[]; validationContext?: string };
+  const e = error as Partial<FastifyError> & {
+    validation?: { instancePath: string; message?: string }[];
+    validationContext?: string;
+  };
   if (Array.isArray(e.validation)) {
     const part = e.validationContext ?? 'body';
-    const details = e.validation.map((v) => ({ path: `/${part}${v.instancePath}`, message: v.message ?? 'is invalid' }));
+    const details = e.validation.map((v) => ({
+      path: `/${part}${v.instancePath}`,
+      message: v.message ?? 'is invalid',
+    }));
     return new AppError('invalid_request', 400, 'The request does not match the schema.', { details });
   }
   switch (e.code) {
@@ -72,11 +85,20 @@ export function envelope(error: AppError, requestId: string): ErrorEnvelope {
 
 /** Fastify error handler: log server faults, send the safe envelope. */
 export function errorHandler(bodyLimitBytes: number) {
-  return function handleError(this: unknown, error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return function handleError(
+    this: unknown,
+    error: unknown,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): FastifyReply {
     const appError = toAppError(error, bodyLimitBytes);
     if (appError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: appError.code, status: appError.status }, 'request refused');
-    return reply.code(appError.status).headers(appError.headers).type('application/json; charset=utf-8').send(envelope(appError, request.id));
+    return reply
+      .code(appError.status)
+      .headers(appError.headers)
+      .type('application/json; charset=utf-8')
+      .send(envelope(appError, request.id));
   };
 }
 

@@ -18,16 +18,23 @@ const Health = Type.Object({ status: Type.Literal('ok') }, { additionalPropertie
 const Readiness = Type.Object(
   {
     status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
-    checks: Type.Record(Type.String(), Type.Union([Type.Literal('ok'), Type.Literal('failing'), Type.Literal('disabled')])),
+    checks: Type.Record(
+      Type.String(),
+      Type.Union([Type.Literal('ok'), Type.Literal('failing'), Type.Literal('disabled')]),
+    ),
   },
   { additionalProperties: false },
 );
 
 export function registerHealthRoutes(app: FastifyInstance, probe: ReadinessProbe): void {
-  app.get('/healthz', { config: { public: true }, schema: { response: { 200: Health } } }, async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
-    return { status: 'ok' as const };
-  });
+  app.get(
+    '/healthz',
+    { config: { public: true }, schema: { response: { 200: Health } } },
+    async (_req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return { status: 'ok' as const };
+    },
+  );
   app.get(
     '/readyz',
     { config: { public: true }, schema: { response: { 200: Readiness, 503: Readiness } } },

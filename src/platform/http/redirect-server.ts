@@ -5,17 +5,20 @@
 import { createServer, type Server } from 'node:http';
 
 export function createRedirectServer(httpsOrigin: string, headersTimeoutMs: number): Server {
-  const server = createServer({ headersTimeout: headersTimeoutMs, requestTimeout: headersTimeoutMs * 2 }, (req, res) => {
-    const path = (req.url ?? '/').startsWith('/') ? (req.url ?? '/') : '/';
-    res.writeHead(308, {
-      location: `${httpsOrigin}${path}`,
-      'content-type': 'text/plain; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-      connection: 'close',
-    });
-    res.end('Parley is served over HTTPS.\n');
-  });
+  const server = createServer(
+    { headersTimeout: headersTimeoutMs, requestTimeout: headersTimeoutMs * 2 },
+    (req, res) => {
+      const path = (req.url ?? '/').startsWith('/') ? (req.url ?? '/') : '/';
+      res.writeHead(308, {
+        location: `${httpsOrigin}${path}`,
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        connection: 'close',
+      });
+      res.end('Parley is served over HTTPS.\n');
+    },
+  );
   server.keepAliveTimeout = 1000;
   return server;
 }

@@ -13,9 +13,21 @@ const Status = Type.Object(
   { additionalProperties: false },
 );
 
-export function registerStatusRoutes(app: FastifyInstance, info: { version: string; roles: readonly ProcessRole[] }): void {
-  app.get('/api/v1/status', { config: { public: true }, schema: { response: { 200: Status } } }, async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
-    return { name: 'Parley' as const, version: info.version, roles: [...info.roles], time: new Date().toISOString() };
-  });
+export function registerStatusRoutes(
+  app: FastifyInstance,
+  info: { version: string; roles: readonly ProcessRole[] },
+): void {
+  app.get(
+    '/api/v1/status',
+    { config: { public: true }, schema: { response: { 200: Status } } },
+    async (_req, reply) => {
+      reply.header('cache-control', 'no-store');
+      return {
+        name: 'Parley' as const,
+        version: info.version,
+        roles: [...info.roles],
+        time: new Date().toISOString(),
+      };
+    },
+  );
 }

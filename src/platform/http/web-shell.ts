@@ -12,7 +12,10 @@ import { serviceUnavailable } from '../errors/app-error.ts';
 
 export const WEB_DIST = join(import.meta.dirname, '..', '..', '..', 'web', 'dist');
 
-export async function registerWebShell(app: FastifyInstance, distDir = WEB_DIST): Promise<{ navigationFallback: (req: FastifyRequest, reply: FastifyReply) => Promise<boolean> }> {
+export async function registerWebShell(
+  app: FastifyInstance,
+  distDir = WEB_DIST,
+): Promise<{ navigationFallback: (req: FastifyRequest, reply: FastifyReply) => Promise<boolean> }> {
   const built = existsSync(join(distDir, 'index.html'));
   if (!built) {
     app.get('/', { config: { public: true } }, () => {
@@ -32,15 +35,23 @@ export async function registerWebShell(app: FastifyInstance, distDir = WEB_DIST)
       index: ['index.html'],
       dotfiles: 'deny',
       setHeaders: (res, path) => {
-        res.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.header(
+          'cache-control',
+          path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
       },
     });
   });
   return {
     async navigationFallback(request, reply) {
       const accepts = request.headers.accept ?? '';
-      if (request.method !== 'GET' || !accepts.includes('text/html') || request.url.startsWith('/api/')) return false;
-      await reply.code(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+      if (request.method !== 'GET' || !accepts.includes('text/html') || request.url.startsWith('/api/'))
+        return false;
+      await reply
+        .code(200)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(indexHtml);
       return true;
     },
   };

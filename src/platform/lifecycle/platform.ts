@@ -64,7 +64,10 @@ export interface RunningPlatform extends PlatformServices {
 }
 
 export async function startPlatform(config: Config, options: PlatformOptions = {}): Promise<RunningPlatform> {
-  const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const logger = createLogger({
+    level: config.logLevel,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
   const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const cleanup: (() => Promise<void>)[] = [];
   const undo = async () => {
@@ -84,9 +87,15 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     if (config.redisUrl !== undefined) {
       const client = connectRedis(config.redisUrl, logger, 'health');
       redis = client;
-      cleanup.push(async () => void (await client.quit().catch(() => client.disconnect())));
+      cleanup.push(async () => {
+        await client.quit().catch(() => client.disconnect());
+      });
       const redisBus = new RedisEventBus({ url: config.redisUrl, logger });
-      await withTimeout(redisBus.ready(), REDIS_CONNECT_TIMEOUT_MS, 'Redis (REDIS_URL) did not answer within 10 s');
+      await withTimeout(
+        redisBus.ready(),
+        REDIS_CONNECT_TIMEOUT_MS,
+        'Redis (REDIS_URL) did not answer within 10 s',
+      );
       bus = redisBus;
     } else {
       bus = new MemoryEventBus({ logger });
@@ -143,7 +152,12 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
         authenticator: options.authenticator ?? noAuthenticator,
         readiness,
         version: PARLEY_VERSION,
-        ...(options.registerRoutes ? { registerRoutes: (a: FastifyInstance) => options.registerRoutes?.(a, services) ?? Promise.resolve() } : {}),
+        ...(options.registerRoutes
+          ? {
+              registerRoutes: (a: FastifyInstance) =>
+                options.registerRoutes?.(a, services) ?? Promise.resolve(),
+            }
+          : {}),
         ...(options.webDist !== undefined ? { webDist: options.webDist } : {}),
       });
       app = built.app;
@@ -162,12 +176,28 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     }
     let admin: HttpsServer | undefined;
     if (config.admin.port !== -1) {
-      const server = createAdminServer({ certPem: certificate.certPem, keyPem: certificate.keyPem, metrics, readiness, metricsToken: config.admin.metricsToken });
+      const server = createAdminServer({
+        certPem: certificate.certPem,
+        keyPem: certificate.keyPem,
+        metrics,
+        readiness,
+        metricsToken: config.admin.metricsToken,
+      });
       admin = server;
       ports.admin = await listen(server, config.admin.host, config.admin.port);
       cleanup.push(() => closeServer(server));
     }
-    logger.info({ url: origin, ports, roles: config.roles, database: database.engine, cluster: redis !== undefined, nodeId }, 'listening');
+    logger.info(
+      {
+        url: origin,
+        ports,
+        roles: config.roles,
+        database: database.engine,
+        cluster: redis !== undefined,
+        nodeId,
+      },
+      'listening',
+    );
 
     let stopping: Promise<void> | undefined;
     const stop = (reason = 'stop'): Promise<void> => {
@@ -175,7 +205,10 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
         accepting = false;
         logger.info({ reason }, 'shutting down: draining connections');
         const deadline = setTimeout(() => {
-          logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
+          logger.warn(
+            { timeoutMs: config.shutdownTimeoutMs },
+            'shutdown timeout: closing remaining connections',
+          );
           app?.server.closeAllConnections();
           redirect?.closeAllConnections();
           admin?.closeAllConnections();

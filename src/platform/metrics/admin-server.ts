@@ -42,12 +42,18 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 export function createAdminServer(deps: AdminServerDeps): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET') return send(res, 405, 'application/json', '{"error":{"code":"method_not_allowed"}}');
+    if (req.method !== 'GET')
+      return send(res, 405, 'application/json', '{"error":{"code":"method_not_allowed"}}');
     if (path === '/healthz') return send(res, 200, 'application/json', '{"status":"ok"}');
     if (path === '/readyz') {
       const checks = await deps.readiness.checks();
       const ready = deps.readiness.accepting() && Object.values(checks).every((c) => c !== 'failing');
-      return send(res, ready ? 200 : 503, 'application/json', JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks }));
+      return send(
+        res,
+        ready ? 200 : 503,
+        'application/json',
+        JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks }),
+      );
     }
     if (path === '/metrics') {
       if (deps.metricsToken !== undefined && !bearerMatches(req.headers.authorization, deps.metricsToken)) {
@@ -60,7 +66,13 @@ export function createAdminServer(deps: AdminServerDeps): Server {
     send(res, 404, 'application/json', '{"error":{"code":"not_found"}}');
   };
   const server = createServer(
-    { ...intermediateTlsOptions, cert: deps.certPem, key: deps.keyPem, headersTimeout: 5000, requestTimeout: 10000 },
+    {
+      ...intermediateTlsOptions,
+      cert: deps.certPem,
+      key: deps.keyPem,
+      headersTimeout: 5000,
+      requestTimeout: 10000,
+    },
     (req, res) => {
       handle(req, res).catch(() => {
         if (!res.headersSent) send(res, 500, 'application/json', '{"error":{"code":"internal_error"}}');

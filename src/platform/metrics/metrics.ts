@@ -37,6 +37,10 @@ export function createMetrics(): Metrics {
       help: 'Domain events delivered to this process by the event bus.',
       registers: [registry],
     }),
-    ready: new Gauge({ name: 'parley_ready', help: '1 when this process is ready to serve.', registers: [registry] }),
+    ready: new Gauge({
+      name: 'parley_ready',
+      help: '1 when this process is ready to serve.',
+      registers: [registry],
+    }),
   };
 }

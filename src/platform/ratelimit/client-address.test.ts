@@ -10,7 +10,12 @@ void describe('normalizeAddress', () => {
   });
 
   void it('maps IPv4-mapped IPv6 to IPv4 in every spelling', () => {
-    for (const mapped of ['::ffff:203.0.113.7', '::FFFF:203.0.113.7', '0:0:0:0:0:ffff:203.0.113.7', '::ffff:cb00:7107']) {
+    for (const mapped of [
+      '::ffff:203.0.113.7',
+      '::FFFF:203.0.113.7',
+      '0:0:0:0:0:ffff:203.0.113.7',
+      '::ffff:cb00:7107',
+    ]) {
       assert.equal(normalizeAddress(mapped), '203.0.113.7', mapped);
     }
     assert.equal(normalizeAddress('::ffff:127.0.0.1'), '127.0.0.1');
@@ -72,7 +77,9 @@ void describe('subnetKey', () => {
   void it('every address of one /24 or /64 gets the same key, the neighbour subnet another', () => {
     const v4 = new Set(Array.from({ length: 256 }, (_, i) => subnetKey(`198.51.100.${i}`, 24, 64)));
     assert.deepEqual([...v4], ['198.51.100.0/24']);
-    const v6 = new Set(Array.from({ length: 64 }, (_, i) => subnetKey(`2001:db8:5:6:${i.toString(16)}::${i}`, 24, 64)));
+    const v6 = new Set(
+      Array.from({ length: 64 }, (_, i) => subnetKey(`2001:db8:5:6:${i.toString(16)}::${i}`, 24, 64)),
+    );
     assert.deepEqual([...v6], ['2001:db8:5:6::/64']);
     assert.notEqual(subnetKey('198.51.101.1', 24, 64), '198.51.100.0/24');
     assert.notEqual(subnetKey('2001:db8:5:7::1', 24, 64), '2001:db8:5:6::/64');

@@ -56,7 +56,8 @@ function parse(input: string): Parsed {
   const zone = input.indexOf('%');
   const ip = zone === -1 ? input : input.slice(0, zone);
   // The zone must be non-empty when present; `isIPv6` on the stripped part checks the rest.
-  if (zone === input.length - 1 || !isIPv6(ip)) throw new TypeError(`not an IP address: ${JSON.stringify(input)}`);
+  if (zone === input.length - 1 || !isIPv6(ip))
+    throw new TypeError(`not an IP address: ${JSON.stringify(input)}`);
   const parts = parseV6(ip);
   // ::ffff:0:0/96 is an IPv4 client on an IPv6 socket (RFC 4291 §2.5.5.2).
   if (parts.slice(0, 5).every((p) => p === 0) && parts[5] === 0xffff) {
@@ -97,7 +98,7 @@ function format(parsed: Parsed): string {
   // RFC 5952 §4.2: compress the longest run of two or more zero fields, the first one on a tie.
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < parts.length; ) {
+  for (let i = 0; i < parts.length;) {
     if (parts[i] !== 0) {
       i++;
       continue;

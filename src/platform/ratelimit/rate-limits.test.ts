@@ -49,7 +49,9 @@ for (const store of stores) {
   void describe(`rate limits (${store.name} store)`, { skip: store.skip }, () => {
     const opened: RateLimits[] = [];
     const open = async (env: Record<string, string>, prefix = randomPrefix()) => {
-      const limits = await createRateLimits(testConfig({ ...store.redisEnv, ...env }), silent, { redisKeyPrefix: prefix });
+      const limits = await createRateLimits(testConfig({ ...store.redisEnv, ...env }), silent, {
+        redisKeyPrefix: prefix,
+      });
       opened.push(limits);
       return limits;
     };
@@ -78,7 +80,10 @@ for (const store of stores) {
     void it('IPv6 addresses inside one /64 share the subnet bucket, whatever their spelling', async () => {
       const limits = await open({ PARLEY_RATE_LIMIT_IP: '100/60s', PARLEY_RATE_LIMIT_SUBNET: '30/60s' });
       const calls = Array.from({ length: 40 }, (_, i) => {
-        const ip = i % 2 === 0 ? `2001:db8:aa:bb:${i.toString(16)}::1` : `2001:0DB8:00AA:00BB:0:0:${i.toString(16)}:0001`;
+        const ip =
+          i % 2 === 0
+            ? `2001:db8:aa:bb:${i.toString(16)}::1`
+            : `2001:0DB8:00AA:00BB:0:0:${i.toString(16)}:0001`;
         return () => limits.consumeClient(ip);
       });
       assert.deepEqual(await tally(calls), { ok: 30, limited: 10 });
@@ -118,7 +123,10 @@ for (const store of stores) {
       assert.ok(await outcome(() => limits.consume('tenant', 'acme', 3)));
       // Partner domains: case, the root dot and the Unicode/A-label spellings are one partner.
       const spellings = ['Fed-B.Example', 'fed-b.example.', 'FED-B.EXAMPLE', 'fed-b.example'];
-      assert.deepEqual(await tally(spellings.map((d) => () => limits.consume('partner', d))), { ok: 3, limited: 1 });
+      assert.deepEqual(await tally(spellings.map((d) => () => limits.consume('partner', d))), {
+        ok: 3,
+        limited: 1,
+      });
       await limits.consume('partner', 'bücher.example');
       await limits.consume('partner', 'xn--bcher-kva.example');
       await limits.consume('partner', 'BÜCHER.example.');
@@ -169,14 +177,19 @@ void describe('rate limits shared through Redis', { skip: redisSkip }, () => {
     const a = await createRateLimits(config, silent, { redisKeyPrefix: prefix });
     const b = await createRateLimits(config, silent, { redisKeyPrefix: prefix });
     try {
-      const calls = Array.from({ length: 16 }, (_, i) => () => (i % 2 === 0 ? a : b).consumeClient('198.51.100.20'));
+      const calls = Array.from(
+        { length: 16 },
+        (_, i) => () => (i % 2 === 0 ? a : b).consumeClient('198.51.100.20'),
+      );
       assert.deepEqual(await tally(calls), { ok: 10, limited: 6 });
       // Also concurrently: the Lua increment is atomic, so no request slips through a race.
       const prefix2 = randomPrefix();
       const c = await createRateLimits(config, silent, { redisKeyPrefix: prefix2 });
       const d = await createRateLimits(config, silent, { redisKeyPrefix: prefix2 });
       const results = await Promise.all(
-        Array.from({ length: 30 }, (_, i) => outcome(() => (i % 2 === 0 ? c : d).consumeClient('198.51.100.21'))),
+        Array.from({ length: 30 }, (_, i) =>
+          outcome(() => (i % 2 === 0 ? c : d).consumeClient('198.51.100.21')),
+        ),
       );
       assert.equal(results.filter((r) => r === undefined).length, 10);
       await Promise.all([c.close(), d.close()]);

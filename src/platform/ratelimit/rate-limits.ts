@@ -13,7 +13,12 @@
  * failing open (no limits at all: an attacker who can knock Redis over removes every limit).
  */
 import { domainToASCII } from 'node:url';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { Config, RateBudget } from '../../config/config.ts';
 import { rateLimited } from '../errors/app-error.ts';
@@ -113,7 +118,8 @@ export async function createRateLimits(
 
   return {
     async consume(kind, key, points = 1) {
-      if (!Number.isInteger(points) || points < 1) throw new RangeError(`points must be a positive integer, got ${points}`);
+      if (!Number.isInteger(points) || points < 1)
+        throw new RangeError(`points must be a positive integer, got ${points}`);
       const wait = await take(kind, bucketKey(kind, key), points);
       if (wait !== undefined) throw rateLimited(wait);
     },

@@ -11,7 +11,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { AppError } from '../errors/app-error.ts';
 import { createRateLimits, type RateLimits } from './rate-limits.ts';
-import { randomPrefix, recordingLogger, redisSkipReason, testConfig, TEST_REDIS_URL } from './test-support.ts';
+import {
+  randomPrefix,
+  recordingLogger,
+  redisSkipReason,
+  testConfig,
+  TEST_REDIS_URL,
+} from './test-support.ts';
 
 /** Resolves to 'ok' or 'limited'; anything but a 429 fails the test. */
 async function attempt(fn: () => Promise<void>): Promise<'ok' | 'limited'> {
@@ -41,7 +47,11 @@ void describe('Redis unreachable from the start', () => {
     const { logger, lines } = recordingLogger();
     const started = Date.now();
     const limits = await createRateLimits(
-      testConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, PARLEY_RATE_LIMIT_IP: '5/60s', PARLEY_RATE_LIMIT_SUBNET: '8/60s' }),
+      testConfig({
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        PARLEY_RATE_LIMIT_IP: '5/60s',
+        PARLEY_RATE_LIMIT_SUBNET: '8/60s',
+      }),
       logger,
       { redisKeyPrefix: randomPrefix() },
     );
@@ -123,9 +133,13 @@ void describe('Redis lost and regained while running', { skip: redisSkip }, () =
     const { logger, lines } = recordingLogger();
     const redisUrl = new URL(TEST_REDIS_URL);
     redisUrl.host = `127.0.0.1:${relay.port}`;
-    limits = await createRateLimits(testConfig({ REDIS_URL: redisUrl.toString(), PARLEY_RATE_LIMIT_IP: '3/60s' }), logger, {
-      redisKeyPrefix: prefix,
-    });
+    limits = await createRateLimits(
+      testConfig({ REDIS_URL: redisUrl.toString(), PARLEY_RATE_LIMIT_IP: '3/60s' }),
+      logger,
+      {
+        redisKeyPrefix: prefix,
+      },
+    );
     const rl = limits;
     const ip = '198.51.100.30';
     const key = `${prefix}:ip:${ip}`;

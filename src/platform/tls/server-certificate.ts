@@ -30,7 +30,10 @@ export function tlsDir(dataDir: string): string {
 }
 
 /** The names the generated certificate must cover. */
-export function certificateHosts(config: Pick<Config, 'host' | 'publicUrl'>): { dns: string[]; ips: string[] } {
+export function certificateHosts(config: Pick<Config, 'host' | 'publicUrl'>): {
+  dns: string[];
+  ips: string[];
+} {
   const dns = new Set(['localhost']);
   const ips = new Set(['127.0.0.1', '::1']);
   const add = (name: string) => {
@@ -43,11 +46,26 @@ export function certificateHosts(config: Pick<Config, 'host' | 'publicUrl'>): { 
   return { dns: [...dns], ips: [...ips] };
 }
 
-export async function loadServerCertificate(config: Config, logger: Logger, now = new Date()): Promise<ServerCertificate> {
+export async function loadServerCertificate(
+  config: Config,
+  logger: Logger,
+  now = new Date(),
+): Promise<ServerCertificate> {
   if (config.tls !== undefined) {
-    const [certPem, keyPem] = await Promise.all([readFile(config.tls.certFile, 'utf8'), readFile(config.tls.keyFile, 'utf8')]);
+    const [certPem, keyPem] = await Promise.all([
+      readFile(config.tls.certFile, 'utf8'),
+      readFile(config.tls.keyFile, 'utf8'),
+    ]);
     const cert = new X509Certificate(certPem);
-    return { certPem, keyPem, caPem: undefined, caFile: undefined, source: 'provided', notAfter: new Date(cert.validTo), subjectAltNames: sans(cert) };
+    return {
+      certPem,
+      keyPem,
+      caPem: undefined,
+      caFile: undefined,
+      source: 'provided',
+      notAfter: new Date(cert.validTo),
+      subjectAltNames: sans(cert),
+    };
   }
   const dir = tlsDir(config.dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -80,12 +98,19 @@ async function loadOrCreateCa(dir: string, logger: Logger, now: Date): Promise<P
   return ca;
 }
 
-function needsRenewal(server: PemPair, ca: PemPair, hosts: { dns: string[]; ips: string[] }, now: Date): boolean {
+function needsRenewal(
+  server: PemPair,
+  ca: PemPair,
+  hosts: { dns: string[]; ips: string[] },
+  now: Date,
+): boolean {
   const cert = new X509Certificate(server.certPem);
   if (!cert.checkIssued(new X509Certificate(ca.certPem))) return true;
   if (new Date(cert.validTo).getTime() - now.getTime() < RENEW_BEFORE_MS) return true;
-  return hosts.dns.some((d) => cert.checkHost(d, { wildcards: false }) === undefined) ||
-    hosts.ips.some((ip) => cert.checkIP(ip) === undefined);
+  return (
+    hosts.dns.some((d) => cert.checkHost(d, { wildcards: false }) === undefined) ||
+    hosts.ips.some((ip) => cert.checkIP(ip) === undefined)
+  );
 }
 
 async function readPair(certFile: string, keyFile: string): Promise<PemPair | undefined> {
@@ -108,5 +133,8 @@ async function writePair(certFile: string, keyFile: string, pair: PemPair): Prom
 }
 
 function sans(cert: X509Certificate): string[] {
-  return (cert.subjectAltName ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return (cert.subjectAltName ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

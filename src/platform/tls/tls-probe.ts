@@ -51,7 +51,11 @@ export function probeHandshake(options: ProbeOptions): Promise<HandshakeResult> 
     }, options.timeoutMs ?? 5000);
     socket.once('secureConnect', () => {
       clearTimeout(timer);
-      const result: HandshakeResult = { ok: true, protocol: socket.getProtocol() ?? '', cipher: socket.getCipher().name };
+      const result: HandshakeResult = {
+        ok: true,
+        protocol: socket.getProtocol() ?? '',
+        cipher: socket.getCipher().name,
+      };
       socket.end();
       resolve(result);
     });

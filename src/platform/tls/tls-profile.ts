@@ -6,7 +6,11 @@
 import type { SecureContextOptions } from 'node:tls';
 
 /** TLS 1.3 suites (RFC 8446 §B.4); all are AEAD with ephemeral key exchange. */
-export const TLS13_SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+export const TLS13_SUITES = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+];
 
 /** TLS 1.2 suites: ECDHE + AES-GCM or ChaCha20-Poly1305, ECDSA and RSA certificates. */
 export const TLS12_SUITES = [

@@ -66,7 +66,11 @@ export function parseServerStatus(body: unknown): ServerStatus {
   return { name: body.name, version: body.version, roles: body.roles, time: body.time };
 }
 
-async function getJson(path: string, signal: AbortSignal, acceptStatuses: readonly number[]): Promise<unknown> {
+async function getJson(
+  path: string,
+  signal: AbortSignal,
+  acceptStatuses: readonly number[],
+): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(path, {

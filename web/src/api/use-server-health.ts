@@ -37,12 +37,25 @@ export function useServerHealth(): { health: ServerHealth; refresh: () => void }
     Promise.all([fetchReadiness(controller.signal), fetchServerStatus(controller.signal)]).then(
       ([readiness, status]) => {
         if (controller.signal.aborted) return;
-        setHealth({ phase: 'live', readiness, status, error: undefined, checkedAt: new Date(), refreshing: false });
+        setHealth({
+          phase: 'live',
+          readiness,
+          status,
+          error: undefined,
+          checkedAt: new Date(),
+          refreshing: false,
+        });
       },
       (err: unknown) => {
         if (controller.signal.aborted) return;
         const message = err instanceof Error ? err.message : 'The server could not be reached';
-        setHealth((h) => ({ ...h, phase: 'unreachable', error: message, checkedAt: new Date(), refreshing: false }));
+        setHealth((h) => ({
+          ...h,
+          phase: 'unreachable',
+          error: message,
+          checkedAt: new Date(),
+          refreshing: false,
+        }));
       },
     );
   }, []);

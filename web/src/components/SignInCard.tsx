@@ -39,7 +39,8 @@ export function SignInCard() {
           Sign in
         </button>
         <p id={noteId} className="form__note">
-          Sign-in opens as soon as your organisation&rsquo;s directory is set up. Your administrator will let you know.
+          Sign-in opens as soon as your organisation&rsquo;s directory is set up. Your administrator will let
+          you know.
         </p>
       </form>
     </section>

@@ -14,7 +14,9 @@ function overall(health: ServerHealth): { label: string; tone: 'ok' | 'failing' 
 }
 
 function formatTime(date: Date | undefined): string {
-  return date ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '—';
+  return date
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    : '—';
 }
 
 /** Panel that polls the server every ten seconds. */
@@ -38,8 +40,8 @@ export function StatusPanel() {
 
       {health.phase === 'unreachable' && (
         <p className="alert" role="alert">
-          {health.error ?? 'The server could not be reached'}. Parley will try again in {POLL_INTERVAL_MS / 1000}{' '}
-          seconds.
+          {health.error ?? 'The server could not be reached'}. Parley will try again in{' '}
+          {POLL_INTERVAL_MS / 1000} seconds.
         </p>
       )}
 
@@ -77,7 +79,9 @@ export function StatusPanel() {
           ))}
         </ul>
       ) : (
-        <p className="muted">{health.phase === 'loading' ? 'Waiting for the first reading…' : 'No checks reported.'}</p>
+        <p className="muted">
+          {health.phase === 'loading' ? 'Waiting for the first reading…' : 'No checks reported.'}
+        </p>
       )}
 
       <div className="status__foot">

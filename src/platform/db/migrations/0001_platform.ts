@@ -25,6 +25,10 @@ export const m0001Platform: ParleyMigration = {
       .where(sql<boolean>`published_at is null`)
       .execute();
     // Retention cleanup deletes by publication time.
-    await db.schema.createIndex('outbox_events_published_at').on('outbox_events').column('published_at').execute();
+    await db.schema
+      .createIndex('outbox_events_published_at')
+      .on('outbox_events')
+      .column('published_at')
+      .execute();
   },
 };
