@@ -42,7 +42,7 @@ const COLLECT_CSP_VIOLATIONS = `
   });
 `;
 
-void describe('web shell in Chromium', { skip: missing }, () => {
+describe('web shell in Chromium', { skip: missing }, () => {
   let server: TestServer | undefined;
   let trusted: TrustedBrowser | undefined;
 
@@ -56,11 +56,12 @@ void describe('web shell in Chromium', { skip: missing }, () => {
     await server?.close();
   });
 
-  void it('loads over HTTPS with the local CA trusted, under the strict CSP, and shows the server ready', async () => {
+  it('loads over HTTPS with the local CA trusted, under the strict CSP, and shows the server ready', async () => {
     assert.ok(server && trusted);
     const context = await trusted.browser.newContext({
       viewport: { width: 1280, height: 800 },
       colorScheme: 'light',
+      reducedMotion: 'reduce',
     });
     try {
       const page = await context.newPage();
@@ -114,8 +115,11 @@ void describe('web shell in Chromium', { skip: missing }, () => {
 
       // Phone width in the dark scheme: the layout reflows to one column without horizontal scroll.
       await page.setViewportSize({ width: 390, height: 844 });
-      await page.emulateMedia({ colorScheme: 'dark' });
-      const overflow = await page.evaluate<boolean>('document.documentElement.scrollWidth > window.innerWidth');
+      await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+      await page.getByRole('button', { name: 'Check now', disabled: false }).waitFor();
+      const overflow = await page.evaluate<boolean>(
+        'document.documentElement.scrollWidth > window.innerWidth',
+      );
       assert.equal(overflow, false, 'no horizontal scrolling at phone width');
       await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-phone-dark.png'), fullPage: true });
 
@@ -127,7 +131,7 @@ void describe('web shell in Chromium', { skip: missing }, () => {
     }
   });
 
-  void it('refuses the same page when the browser trusts a different CA (the trust above is real)', async () => {
+  it('refuses the same page when the browser trusts a different CA (the trust above is real)', async () => {
     assert.ok(server);
     const stranger = await createLocalCa('Unrelated CA');
     const untrusting = await launchChromiumTrusting(stranger.certPem, findCertutil() ?? 'certutil');
