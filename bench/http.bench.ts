@@ -16,7 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, Measurement } from './lib/benchmark.ts';
 import { startChildServer, type ChildServer } from './lib/child-server.ts';
@@ -78,6 +78,8 @@ async function measureChild(
 const bench: Benchmark = {
   description: 'no-op authenticated-shaped GET through full Parley vs bare Fastify vs bare node:https',
   async run() {
+    // Other work on the machine skews every row; the load average at start says how quiet it was.
+    const loadAtStart = loadavg()[0] ?? 0;
     const work = mkdtempSync(join(tmpdir(), 'parley-bench-'));
     const dataDir = join(work, 'data');
     const logFile = join(work, 'parley.log');
@@ -143,7 +145,8 @@ const bench: Benchmark = {
           `Parley: \`parley start\`, SQLite, in-memory rate limits (raised), info logs to a file ` +
             `(${(log.size / 1_048_576).toFixed(1)} MiB written), HSTS/CSP verified on the response`,
           `machine: ${String(cpu.length)} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
-            `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load generator and server share the CPUs`,
+            `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, load generator and server share the CPUs, ` +
+            `1-min load average at start ${loadAtStart.toFixed(2)}`,
         ],
       };
     } finally {
