@@ -102,4 +102,10 @@ describe('lifecycle', () => {
       await api.close();
     }
   });
+
+  it('refuses to start, with a clear error, when Redis is configured but never answers', async () => {
+    const started = Date.now();
+    await assert.rejects(startTestServer({ env: { REDIS_URL: 'redis://127.0.0.1:1' } }), /Redis \(REDIS_URL\) did not answer/);
+    assert.ok(Date.now() - started < 20_000);
+  });
 });

@@ -115,6 +115,11 @@ export class RedisEventBus implements EventBus {
 }
 
 async function quit(conn: Redis): Promise<void> {
+  // QUIT on a connection that is not up would sit in the offline queue until retries run out.
+  if (conn.status !== 'ready') {
+    conn.disconnect();
+    return;
+  }
   try {
     await conn.quit();
   } catch {

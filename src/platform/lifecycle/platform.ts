@@ -87,10 +87,14 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     if (config.redisUrl !== undefined) {
       const client = connectRedis(config.redisUrl, logger, 'health');
       redis = client;
-      cleanup.push(async () => {
-        await client.quit().catch(() => client.disconnect());
+      // Failure path only (stop() quits politely): never wait on a Redis that may not answer.
+      cleanup.push(() => {
+        client.disconnect();
+        return Promise.resolve();
       });
       const redisBus = new RedisEventBus({ url: config.redisUrl, logger });
+      // Closed by the cleanup below if Redis never answers, so its connections stop retrying.
+      cleanup.push(() => redisBus.close());
       await withTimeout(
         redisBus.ready(),
         REDIS_CONNECT_TIMEOUT_MS,
@@ -98,9 +102,10 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       );
       bus = redisBus;
     } else {
-      bus = new MemoryEventBus({ logger });
+      const memoryBus = new MemoryEventBus({ logger });
+      bus = memoryBus;
+      cleanup.push(() => memoryBus.close());
     }
-    cleanup.push(() => bus.close());
 
     const outbox = new Outbox(database, bus, logger, nodeId);
     bus.subscribe(ALL_TOPICS, () => {
