@@ -87,8 +87,8 @@ const bench: Benchmark = {
       authorization: `Bearer ${randomBytes(32).toString('base64url')}`,
       accept: 'application/json',
     };
+    const logFd = openSync(logFile, 'w');
     try {
-      const logFd = openSync(logFile, 'w');
       let caPem = '';
       const target =
         (label: string) =>
@@ -100,7 +100,6 @@ const bench: Benchmark = {
           servername: 'localhost',
         });
 
-      let parleyHeaders: Record<string, unknown> = {};
       const subject = await measureChild(async () => {
         const server = await startChildServer({
           args: [join(ROOT, 'bin', 'parley.js'), 'start'],
@@ -109,14 +108,16 @@ const bench: Benchmark = {
           announce: { stream: 'stderr', pattern: /running at https:\/\/[^\s/]+:(\d+)/ },
         });
         caPem = readFileSync(join(dataDir, 'tls', 'ca.crt'), 'utf8');
-        parleyHeaders = await preflight(target('Parley')(server.port));
+        const parleyHeaders = await preflight(target('Parley')(server.port));
+        // Refuse to measure anything but the hardened stack.
+        for (const h of ['strict-transport-security', 'content-security-policy', 'x-content-type-options']) {
+          if (parleyHeaders[h] === undefined) {
+            await server.stop();
+            throw new Error(`Parley's response lacks ${h}: not the full stack`);
+          }
+        }
         return server;
       }, target('Parley (full stack)'));
-      closeSync(logFd);
-      for (const h of ['strict-transport-security', 'content-security-policy', 'x-content-type-options']) {
-        if (parleyHeaders[h] === undefined)
-          throw new Error(`Parley's response lacks ${h}: not the full stack`);
-      }
 
       const baselineEnv = {
         ...process.env,
@@ -150,6 +151,7 @@ const bench: Benchmark = {
         ],
       };
     } finally {
+      closeSync(logFd);
       rmSync(work, { recursive: true, force: true });
     }
   },
