@@ -46,6 +46,6 @@ export function accessGuard(authenticator: Authenticator, limits: RateLimits) {
     await limits.consume('principal', `${principal.kind}:${principal.id}`);
     if (principal.tenantId !== undefined) await limits.consume('tenant', principal.tenantId);
     if (principal.partnerDomain !== undefined)
-      await limits.consume('partner', principal.partnerDomain.toLowerCase());
+      await limits.consume('partner', principal.partnerDomain);
   };
 }
