@@ -142,4 +142,23 @@ describe('web shell in Chromium', { skip: missing }, () => {
       await untrusting.close();
     }
   });
+
+  // Last: it stops the server.
+  it('shows the server as unreachable, with an alert, when the server goes away', async () => {
+    assert.ok(server && trusted);
+    const context = await trusted.browser.newContext({ reducedMotion: 'reduce' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/`);
+      await page.getByTestId('server-state').getByText('Ready').waitFor();
+      await server.close();
+      await page.getByRole('button', { name: 'Check now', disabled: false }).click();
+      await page.getByTestId('server-state').getByText('Unreachable').waitFor({ timeout: 10_000 });
+      assert.match((await page.getByRole('alert').textContent()) ?? '', /could not be reached/);
+      // The last good reading stays on screen for context.
+      assert.equal((await page.getByTestId('server-version').textContent())?.trim(), '0.1.0');
+    } finally {
+      await context.close();
+    }
+  });
 });
