@@ -94,7 +94,7 @@ export async function buildHttpApp(
     }
   });
   app.decorateRequest('principal', undefined);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('request-id', request.id);
