@@ -115,24 +115,26 @@ describe('HTTPS listener', () => {
     assert.doesNotMatch(res.body, /ready/);
   });
 
-  it('sslscan sees only TLS 1.2/1.3 and strong suites', async (t) => {
-    if (!existsSync('/usr/bin/sslscan')) {
-      if (process.env['CI'] === 'true') assert.fail('sslscan is required in CI (.ci/run installs it)');
-      t.skip('sslscan not installed');
-      return;
-    }
-    const { stdout } = await promisify(execFile)(
-      '/usr/bin/sslscan',
-      ['--no-colour', '--no-heartbleed', `127.0.0.1:${server.port}`],
-      { timeout: 60_000 },
-    );
-    assert.match(stdout, /TLSv1\.0\s+disabled/);
-    assert.match(stdout, /TLSv1\.1\s+disabled/);
-    assert.match(stdout, /TLSv1\.2\s+enabled/);
-    assert.match(stdout, /TLSv1\.3\s+enabled/);
-    const accepted = stdout.split('\n').filter((l) => /^(Preferred|Accepted)/.test(l.trim()));
-    assert.ok(accepted.length > 0);
-    for (const line of accepted)
-      assert.match(line, /(TLS_AES|TLS_CHACHA20|ECDHE-ECDSA-(AES\d+-GCM|CHACHA20))/, line);
-  });
+  // Required in CI (.ci/run installs it); a developer without it is told, loudly, and the check is left out.
+  const sslscanMissing = !existsSync('/usr/bin/sslscan') && process.env['CI'] !== 'true';
+  if (sslscanMissing) console.error('\n!!! sslscan is not installed: the sslscan cross-check is left out.\n');
+  it(
+    'sslscan sees only TLS 1.2/1.3 and strong suites',
+    { skip: sslscanMissing && 'sslscan not installed' },
+    async () => {
+      const { stdout } = await promisify(execFile)(
+        '/usr/bin/sslscan',
+        ['--no-colour', '--no-heartbleed', `127.0.0.1:${server.port}`],
+        { timeout: 60_000 },
+      );
+      assert.match(stdout, /TLSv1\.0\s+disabled/);
+      assert.match(stdout, /TLSv1\.1\s+disabled/);
+      assert.match(stdout, /TLSv1\.2\s+enabled/);
+      assert.match(stdout, /TLSv1\.3\s+enabled/);
+      const accepted = stdout.split('\n').filter((l) => /^(Preferred|Accepted)/.test(l.trim()));
+      assert.ok(accepted.length > 0);
+      for (const line of accepted)
+        assert.match(line, /(TLS_AES|TLS_CHACHA20|ECDHE-ECDSA-(AES\d+-GCM|CHACHA20))/, line);
+    },
+  );
 });
