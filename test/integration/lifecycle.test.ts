@@ -105,7 +105,21 @@ describe('lifecycle', () => {
 
   it('refuses to start, with a clear error, when Redis is configured but never answers', async () => {
     const started = Date.now();
-    await assert.rejects(startTestServer({ env: { REDIS_URL: 'redis://127.0.0.1:1' } }), /Redis \(REDIS_URL\) did not answer/);
+    await assert.rejects(
+      startTestServer({ env: { REDIS_URL: 'redis://127.0.0.1:1' } }),
+      /Redis \(REDIS_URL\) did not answer/,
+    );
     assert.ok(Date.now() - started < 20_000);
+  });
+
+  it('checks Redis for readiness when it is configured', async () => {
+    const server = await startTestServer({ env: { REDIS_URL: 'redis://127.0.0.1:6379' } });
+    try {
+      const ready = await server.fetch('/readyz');
+      assert.equal(ready.status, 200);
+      assert.deepEqual(ready.json(), { status: 'ready', checks: { database: 'ok', redis: 'ok' } });
+    } finally {
+      await server.close();
+    }
   });
 });

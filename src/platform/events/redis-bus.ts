@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.ts';
 import { isDomainEvent, type DomainEvent, type EventBus, type EventHandler } from './event-bus.ts';
 import { DEFAULT_DEDUPE_CAPACITY, LocalDispatcher } from './local-dispatcher.ts';
+import { closeRedis } from '../redis/close-redis.ts';
 
 export const DEFAULT_EVENT_CHANNEL = 'parley:events';
 
@@ -89,10 +90,15 @@ export class RedisEventBus implements EventBus {
     return this.#dispatcher.idle();
   }
 
+  /** Round trip to Redis on the publishing connection (readiness). */
+  async ping(): Promise<void> {
+    await this.#pub.ping();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([quit(this.#sub), quit(this.#pub)]);
+    await Promise.all([closeRedis(this.#sub), closeRedis(this.#pub)]);
     await this.#dispatcher.idle();
     this.#dispatcher.clear();
   }
@@ -111,18 +117,5 @@ export class RedisEventBus implements EventBus {
       return;
     }
     this.#dispatcher.deliver(wire.event);
-  }
-}
-
-async function quit(conn: Redis): Promise<void> {
-  // QUIT on a connection that is not up would sit in the offline queue until retries run out.
-  if (conn.status !== 'ready') {
-    conn.disconnect();
-    return;
-  }
-  try {
-    await conn.quit();
-  } catch {
-    conn.disconnect();
   }
 }

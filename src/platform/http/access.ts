@@ -45,7 +45,6 @@ export function accessGuard(authenticator: Authenticator, limits: RateLimits) {
     request.principal = principal;
     await limits.consume('principal', `${principal.kind}:${principal.id}`);
     if (principal.tenantId !== undefined) await limits.consume('tenant', principal.tenantId);
-    if (principal.partnerDomain !== undefined)
-      await limits.consume('partner', principal.partnerDomain);
+    if (principal.partnerDomain !== undefined) await limits.consume('partner', principal.partnerDomain);
   };
 }

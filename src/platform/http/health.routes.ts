@@ -14,6 +14,18 @@ export interface ReadinessProbe {
   checks(): Promise<Record<string, CheckState>>;
 }
 
+export interface ReadinessReport {
+  readonly status: 'ready' | 'not_ready';
+  readonly checks: Record<string, CheckState>;
+}
+
+/** Ready when accepting work and no check is failing (a disabled check is not a failure). */
+export async function readinessReport(probe: ReadinessProbe): Promise<ReadinessReport> {
+  const checks = await probe.checks();
+  const ready = probe.accepting() && Object.values(checks).every((c) => c !== 'failing');
+  return { status: ready ? 'ready' : 'not_ready', checks };
+}
+
 const Health = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false });
 const Readiness = Type.Object(
   {
@@ -39,10 +51,9 @@ export function registerHealthRoutes(app: FastifyInstance, probe: ReadinessProbe
     '/readyz',
     { config: { public: true }, schema: { response: { 200: Readiness, 503: Readiness } } },
     async (_req, reply) => {
-      const checks = await probe.checks();
-      const ready = probe.accepting() && Object.values(checks).every((c) => c !== 'failing');
-      reply.header('cache-control', 'no-store').code(ready ? 200 : 503);
-      return { status: ready ? ('ready' as const) : ('not_ready' as const), checks };
+      const report = await readinessReport(probe);
+      reply.header('cache-control', 'no-store').code(report.status === 'ready' ? 200 : 503);
+      return report;
     },
   );
 }

@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../config/config.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 import { createMetrics, type Metrics } from '../metrics/metrics.ts';
@@ -25,7 +24,6 @@ import { RedisEventBus } from '../events/redis-bus.ts';
 import { Outbox } from '../events/outbox.ts';
 import { OutboxRelay } from '../events/outbox-relay.ts';
 import { createRateLimits, type RateLimits } from '../ratelimit/rate-limits.ts';
-import { connectRedis } from '../redis/redis-client.ts';
 import { buildHttpApp, type RouteEntry } from '../http/app.ts';
 import { noAuthenticator, type Authenticator } from '../http/access.ts';
 import type { CheckState, ReadinessProbe } from '../http/health.routes.ts';
@@ -82,16 +80,10 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     cleanup.push(() => database.close());
     await migrateToLatest(database, logger);
 
-    let redis: Redis | undefined;
+    // Readiness pings Redis through the bus's own connection rather than a connection of its own.
+    let redis: RedisEventBus | undefined;
     let bus: EventBus;
     if (config.redisUrl !== undefined) {
-      const client = connectRedis(config.redisUrl, logger, 'health');
-      redis = client;
-      // Failure path only (stop() quits politely): never wait on a Redis that may not answer.
-      cleanup.push(() => {
-        client.disconnect();
-        return Promise.resolve();
-      });
       const redisBus = new RedisEventBus({ url: config.redisUrl, logger });
       // Closed by the cleanup below if Redis never answers, so its connections stop retrying.
       cleanup.push(() => redisBus.close());
@@ -101,6 +93,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
         'Redis (REDIS_URL) did not answer within 10 s',
       );
       bus = redisBus;
+      redis = redisBus;
     } else {
       const memoryBus = new MemoryEventBus({ logger });
       bus = memoryBus;
@@ -129,10 +122,11 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
           () => 'ok' as const,
           () => 'failing' as const,
         );
+        // Bounded: a ping queued on a connection that is down must not hold the probe open.
         result.redis =
           redis === undefined
             ? 'disabled'
-            : await redis.ping().then(
+            : await withTimeout(redis.ping(), READINESS_PING_TIMEOUT_MS, 'redis ping timed out').then(
                 () => 'ok' as const,
                 () => 'failing' as const,
               );
@@ -229,7 +223,6 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
           if (admin !== undefined) await closeServer(admin);
           await limits.close();
           await bus.close();
-          if (redis !== undefined) await redis.quit().catch(() => redis.disconnect());
           await database.close();
         } finally {
           clearTimeout(deadline);
@@ -247,6 +240,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
 }
 
 const REDIS_CONNECT_TIMEOUT_MS = 10_000;
+const READINESS_PING_TIMEOUT_MS = 2_000;
 
 /** Fails start-up clearly instead of waiting forever on a dependency that never answers. */
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

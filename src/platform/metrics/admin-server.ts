@@ -3,12 +3,13 @@
  * loopback by default and served over HTTPS with the same certificate. Metrics describe the whole
  * deployment, so they are never on the public listener; off loopback they need a bearer token.
  */
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Metrics } from './metrics.ts';
-import type { ReadinessProbe } from '../http/health.routes.ts';
-import { intermediateTlsOptions, HSTS_HEADER } from '../tls/tls-profile.ts';
+import { readinessReport, type ReadinessProbe } from '../http/health.routes.ts';
+import { createHttpsServer } from '../http/https-server.ts';
+import { HSTS_HEADER } from '../tls/tls-profile.ts';
 
 export interface AdminServerDeps {
   readonly certPem: string;
@@ -46,14 +47,8 @@ export function createAdminServer(deps: AdminServerDeps): Server {
       return send(res, 405, 'application/json', '{"error":{"code":"method_not_allowed"}}');
     if (path === '/healthz') return send(res, 200, 'application/json', '{"status":"ok"}');
     if (path === '/readyz') {
-      const checks = await deps.readiness.checks();
-      const ready = deps.readiness.accepting() && Object.values(checks).every((c) => c !== 'failing');
-      return send(
-        res,
-        ready ? 200 : 503,
-        'application/json',
-        JSON.stringify({ status: ready ? 'ready' : 'not_ready', checks }),
-      );
+      const report = await readinessReport(deps.readiness);
+      return send(res, report.status === 'ready' ? 200 : 503, 'application/json', JSON.stringify(report));
     }
     if (path === '/metrics') {
       if (deps.metricsToken !== undefined && !bearerMatches(req.headers.authorization, deps.metricsToken)) {
@@ -65,13 +60,15 @@ export function createAdminServer(deps: AdminServerDeps): Server {
     }
     send(res, 404, 'application/json', '{"error":{"code":"not_found"}}');
   };
-  const server = createServer(
+  // Same TLS profile and connection timeouts as the public listener, with tighter budgets: scrapes
+  // and probes are small and quick.
+  return createHttpsServer(
     {
-      ...intermediateTlsOptions,
-      cert: deps.certPem,
-      key: deps.keyPem,
-      headersTimeout: 5000,
-      requestTimeout: 10000,
+      certPem: deps.certPem,
+      keyPem: deps.keyPem,
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 10000,
+      keepAliveTimeoutMs: 5000,
     },
     (req, res) => {
       handle(req, res).catch(() => {
@@ -79,6 +76,4 @@ export function createAdminServer(deps: AdminServerDeps): Server {
       });
     },
   );
-  server.keepAliveTimeout = 5000;
-  return server;
 }

@@ -6,6 +6,7 @@
  */
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.ts';
+import { closeRedis } from '../redis/close-redis.ts';
 
 /** How long a start waits for Redis before it carries on with per-process limits. */
 const CONNECT_TIMEOUT_MS = 2000;
@@ -40,15 +41,7 @@ export async function openRateLimitRedis(url: string, logger: Logger): Promise<R
 /** Closes the connection without waiting on a Redis that is not there. */
 export async function closeRateLimitRedis(client: Redis): Promise<void> {
   closing.add(client);
-  if (client.status === 'ready') {
-    try {
-      await client.quit();
-      return;
-    } catch {
-      // Fall through to a hard disconnect.
-    }
-  }
-  client.disconnect();
+  await closeRedis(client);
 }
 
 /**
