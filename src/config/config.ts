@@ -39,4 +39,13 @@ export interface Config {
     readonly ipv4SubnetPrefix: number;
     readonly ipv6SubnetPrefix: number;
   };
+  /** Base64 installation secret; undefined means "use or create data/secret.key". */
+  readonly secretKey: string | undefined;
+  readonly identity: {
+    readonly bootstrapDomain: string;
+    readonly bootstrapOrganization: string;
+    readonly accessTokenTtlSec: number;
+    readonly refreshTokenTtlSec: number;
+    readonly signingKeyRotationDays: number;
+  };
 }

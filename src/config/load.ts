@@ -107,6 +107,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ipv4SubnetPrefix: get('ipv4SubnetPrefix'),
       ipv6SubnetPrefix: get('ipv6SubnetPrefix'),
     },
+    secretKey: get('secretKey'),
+    identity: {
+      bootstrapDomain: get('bootstrapDomain'),
+      bootstrapOrganization: get('bootstrapOrganization'),
+      accessTokenTtlSec: get('accessTokenTtlSec'),
+      refreshTokenTtlSec: get('refreshTokenTtlSec'),
+      signingKeyRotationDays: get('signingKeyRotationDays'),
+    },
   };
 }
 

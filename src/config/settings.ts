@@ -213,6 +213,45 @@ export const settings = {
     default: 64,
     description: 'Prefix length that groups IPv6 clients into one subnet bucket.',
   }),
+  secretKey: setting({
+    env: 'PARLEY_SECRET_KEY',
+    schema: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9+/_-]{43,}={0,2}$' })),
+    secret: true,
+    description:
+      'Installation secret (base64, at least 32 bytes) that seals signing keys and MFA secrets at rest and signs sign-in cookies. Every node of a cluster needs the same value. When unset, a random one is created in PARLEY_DATA_DIR/secret.key (mode 0600) on first start.',
+  }),
+  bootstrapDomain: setting({
+    env: 'PARLEY_BOOTSTRAP_DOMAIN',
+    schema: Type.String({ pattern: '^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$' }),
+    default: 'parley.localhost',
+    description:
+      'Domain of the first tenant, created on first start together with its administrator (admin@<domain>).',
+  }),
+  bootstrapOrganization: setting({
+    env: 'PARLEY_BOOTSTRAP_ORGANIZATION',
+    schema: Type.String({ minLength: 1, maxLength: 256 }),
+    default: 'Parley',
+    description: 'Display name of the first tenant.',
+  }),
+  accessTokenTtlSec: setting({
+    env: 'PARLEY_ACCESS_TOKEN_TTL_SEC',
+    schema: Type.Integer({ minimum: 60, maximum: 86400 }),
+    default: 3600,
+    description: 'Lifetime of access tokens, in seconds (Entra issues 60–90 minutes).',
+  }),
+  refreshTokenTtlSec: setting({
+    env: 'PARLEY_REFRESH_TOKEN_TTL_SEC',
+    schema: Type.Integer({ minimum: 3600, maximum: 7776000 }),
+    default: 1209600,
+    description: 'Lifetime of a refresh token family, in seconds. Each use rotates the token; reusing a spent one revokes the family.',
+  }),
+  signingKeyRotationDays: setting({
+    env: 'PARLEY_SIGNING_KEY_ROTATION_DAYS',
+    schema: Type.Integer({ minimum: 1, maximum: 365 }),
+    default: 30,
+    description:
+      'How long a token-signing key signs before the next one takes over. The next key is published a day before it starts signing, and the old one stays published until its tokens expire.',
+  }),
 } as const;
 
 export type Settings = typeof settings;

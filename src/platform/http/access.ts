@@ -15,6 +15,14 @@ export interface Principal {
   readonly tenantId?: string;
   /** Set for federated callers, from the SAN of their verified mTLS certificate. */
   readonly partnerDomain?: string;
+  /** The OAuth client the token was issued to (`azp`). */
+  readonly appId?: string;
+  /** Delegated scopes (`scp`) of a user token. */
+  readonly scopes?: readonly string[];
+  /** Application roles (`roles`) of an app-only token. */
+  readonly roles?: readonly string[];
+  /** 'Member' or 'Guest' for users: guests see less of the directory. */
+  readonly userType?: 'Member' | 'Guest';
 }
 
 /** Recognises callers from credentials (bearer tokens, session cookies, client certificates). */
