@@ -49,6 +49,13 @@ export interface PlatformServices {
   readonly limits: RateLimits;
   readonly metrics: Metrics;
   readonly nodeId: string;
+  /**
+   * The HTTPS origin users reach (PARLEY_PUBLIC_URL, or https://localhost:<port>). Known once the
+   * listener is bound, so call it while serving requests, not while registering routes.
+   */
+  publicOrigin(): string;
+  /** Registers work to run on shutdown (timers, connections); runs before the database closes. */
+  onStop(task: () => Promise<void>): void;
 }
 
 export interface RunningPlatform extends PlatformServices {
@@ -133,12 +140,30 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
         return result;
       },
     };
-    const services: PlatformServices = { config, logger, database, bus, outbox, limits, metrics, nodeId };
+    let origin: string | undefined;
+    const moduleStopTasks: (() => Promise<void>)[] = [];
+    const services: PlatformServices = {
+      config,
+      logger,
+      database,
+      bus,
+      outbox,
+      limits,
+      metrics,
+      nodeId,
+      publicOrigin() {
+        if (origin === undefined) throw new Error('the HTTPS listener is not bound yet');
+        return origin;
+      },
+      onStop(task) {
+        moduleStopTasks.push(task);
+        cleanup.push(task);
+      },
+    };
 
     const ports: { https?: number; http?: number; admin?: number } = {};
     let app: FastifyInstance | undefined;
     const routes: RouteEntry[] = [];
-    let origin: string | undefined;
     let redirect: HttpServer | undefined;
     if (config.roles.includes('api') || config.roles.includes('realtime')) {
       const built = await buildHttpApp({
@@ -217,6 +242,8 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
           if (redirect !== undefined) await closeServer(redirect);
           // Waits for in-flight requests (and so their database writes) to finish.
           if (app !== undefined) await app.close();
+          for (const task of moduleStopTasks.reverse())
+            await task().catch((err: unknown) => logger.warn({ err }, 'module stop task failed'));
           await relay?.stop();
           await outbox.idle();
           await outbox.drain().catch((err: unknown) => logger.warn({ err }, 'final outbox drain failed'));
