@@ -105,13 +105,8 @@ export function createSecretHasher(params: ScryptParameters = DEFAULT_SCRYPT): S
       timingSafeEqual(candidate, dummyHash);
     },
     needsRehash(stored) {
-      const parsed = parse(stored);
-      return (
-        parsed === undefined ||
-        parsed.params.N !== params.N ||
-        parsed.params.r !== params.r ||
-        parsed.params.p !== params.p
-      );
+      const current = parse(stored)?.params;
+      return current?.N !== params.N || current.r !== params.r || current.p !== params.p;
     },
   };
 }
