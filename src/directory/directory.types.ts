@@ -101,3 +101,22 @@ export interface DirectoryReader {
   /** SKU ids assigned to the user. */
   licences(userId: string): Promise<readonly string[]>;
 }
+
+/** Outcome of a password check. `account_disabled` is only reported after a correct password. */
+export type PasswordCheck =
+  | { readonly ok: true; readonly user: User }
+  | {
+      readonly ok: false;
+      readonly reason: 'invalid_credentials' | 'account_disabled';
+      /** Set when the account exists (for auditing and throttling by user id). */
+      readonly userId?: string;
+    };
+
+/** Password verification for sign-in; the hash never leaves the directory. */
+export interface DirectoryCredentials {
+  /**
+   * Checks `password` for the user with this UPN. Unknown users, users without a password and
+   * wrong passwords all cost one scrypt and answer `invalid_credentials` (no user enumeration).
+   */
+  checkPassword(upn: string, password: string): Promise<PasswordCheck>;
+}
