@@ -44,8 +44,7 @@ export function registerEntraGrants(provider: Provider, tenantId: string, deps: 
     if (claims.idtyp !== 'user' || typeof userId !== 'string' || claims.tid !== tenantId)
       throw new errors.InvalidGrant('the assertion must be a user token from this tenant');
     const user = await deps.directory.reader.getUser(tenantId, userId);
-    if (!user?.accountEnabled)
-      throw new errors.InvalidGrant('the user is not allowed to sign in');
+    if (!user?.accountEnabled) throw new errors.InvalidGrant('the user is not allowed to sign in');
     if (typeof claims.iat === 'number' && claims.iat * 1000 < user.sessionsValidAfter)
       throw new errors.InvalidGrant('the assertion was revoked');
 
@@ -85,9 +84,5 @@ export function registerEntraGrants(provider: Provider, tenantId: string, deps: 
     };
   };
 
-  provider.registerGrantType(JWT_BEARER_GRANT, onBehalfOf, [
-    'assertion',
-    'requested_token_use',
-    'scope',
-  ]);
+  provider.registerGrantType(JWT_BEARER_GRANT, onBehalfOf, ['assertion', 'requested_token_use', 'scope']);
 }

@@ -80,10 +80,7 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRoutesD
       if (inner === '/oauth2/v2.0/authorize') {
         const params = new URLSearchParams(query.slice(1));
         const hint = params.get('domain_hint') ?? params.get('login_hint')?.split('@')[1];
-        const tenant =
-          hint !== undefined
-            ? await deps.reader.resolveTenant(hint.toLowerCase())
-            : undefined;
+        const tenant = hint !== undefined ? await deps.reader.resolveTenant(hint.toLowerCase()) : undefined;
         if (tenant !== undefined) return reply.redirect(`/${tenant.id}${inner}${query}`, 302);
         // No hint: the account page asks for the user's address, then continues at their tenant.
         return reply.redirect(`/login/account?next=${encodeURIComponent(`${inner}${query}`)}`, 302);
@@ -91,8 +88,7 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRoutesD
       if (inner === '/oauth2/v2.0/token' && body !== undefined) {
         const rewritten = rewriteTokenRequest(body);
         const tenantId = await tenantOfTokenRequest(rewritten, request);
-        if (tenantId === undefined)
-          throw badRequest('Use your organization\u2019s sign-in address.');
+        if (tenantId === undefined) throw badRequest('Use your organization\u2019s sign-in address.');
         const provider = await deps.providers.forTenant(tenantId);
         return forwardToProvider(request, reply, {
           provider,

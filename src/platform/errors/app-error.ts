@@ -18,7 +18,14 @@ export type ErrorCode =
   | 'rate_limited'
   | 'request_timeout'
   | 'service_unavailable'
-  | 'internal_error';
+  | 'internal_error'
+  // Sign-in (identity provider interaction API).
+  | 'invalid_credentials'
+  | 'invalid_code'
+  | 'network_not_allowed'
+  | 'signin_throttled'
+  | 'signin_expired'
+  | 'step_out_of_order';
 
 /** One field-level problem in a request. */
 export interface FieldProblem {
