@@ -71,7 +71,10 @@ export class TokenAuthenticator implements Authenticator {
     if (header.alg !== 'RS256') return { reason: 'algorithm_not_allowed' };
     if (header.jku !== undefined || header.x5u !== undefined || header.jwk !== undefined)
       return { reason: 'header_not_allowed' };
-    const keys = await this.#deps.providers.keys();
+    const keys =
+      typeof header.kid === 'string' && header.kid.length <= 128
+        ? await this.#deps.providers.keysIncluding(header.kid)
+        : await this.#deps.providers.keys();
     const keySet = createLocalJWKSet({ keys: keys.published.map((k) => k.publicJwk) });
     let payload: JWTPayload;
     try {
@@ -83,7 +86,8 @@ export class TokenAuthenticator implements Authenticator {
         requiredClaims: ['iss', 'aud', 'exp', 'iat', 'tid', 'oid', 'ver', 'idtyp'],
       }));
     } catch (error) {
-      return { reason: (error as { code?: string }).code ?? 'invalid_token' };
+      const { code, claim } = error as { code?: string; claim?: string };
+      return { reason: `${code ?? 'invalid_token'}${claim !== undefined ? `:${claim}` : ''}` };
     }
     const tenantId = payload.tid;
     if (typeof tenantId !== 'string') return { reason: 'invalid_claims' };

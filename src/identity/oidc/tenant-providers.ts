@@ -14,6 +14,8 @@ import { installResponseShims } from './response-shims.ts';
 
 /** Other nodes may have rotated keys on demand: look again at least this often. */
 const KEY_RECHECK_MS = 60_000;
+/** An unknown `kid` triggers a reload at most this often, so random kids cannot hammer the database. */
+const UNKNOWN_KID_COOLDOWN_MS = 30_000;
 
 export interface TenantProvidersDeps {
   readonly database: Database;
@@ -31,6 +33,8 @@ export class TenantProviders {
   #keySet: KeySet | undefined;
   #loadedAt = 0;
   #loading: Promise<KeySet> | undefined;
+  #lastForcedReload = 0;
+  #reloads = 0;
 
   constructor(deps: TenantProvidersDeps) {
     this.#deps = deps;
@@ -42,6 +46,30 @@ export class TenantProviders {
     const current = this.#keySet;
     if (current !== undefined && now < current.nextChangeAt && now - this.#loadedAt < KEY_RECHECK_MS)
       return current;
+    return this.#reload(now);
+  }
+
+  /**
+   * The key set once more from the database when a token names a key this node does not know
+   * (another node rotated on demand); at most once per cooldown (security plan T14).
+   */
+  async keysIncluding(kid: string): Promise<KeySet> {
+    const set = await this.keys();
+    if (set.published.some((k) => k.kid === kid)) return set;
+    const now = Date.now();
+    if (now - this.#lastForcedReload < UNKNOWN_KID_COOLDOWN_MS) return set;
+    this.#lastForcedReload = now;
+    return this.#reload(now);
+  }
+
+  /** How many times keys were read from the database (for the T14 refetch bound). */
+  get reloads(): number {
+    return this.#reloads;
+  }
+
+  async #reload(now: number): Promise<KeySet> {
+    const current = this.#keySet;
+    this.#reloads += 1;
     this.#loading ??= this.#deps.keys.load(now).finally(() => {
       this.#loading = undefined;
     });
