@@ -131,10 +131,11 @@ forEachEngine('token authenticator (T10–T14)', (ctx) => {
   };
 
   it('accepts a well-formed user token (baseline)', async () => {
-    const result = await authenticator.verify(await sign(claims()));
-    assert.equal(result.principal?.kind, 'user');
-    assert.equal(result.principal?.id, userId);
-    assert.deepEqual(result.principal?.scopes, ['User.Read']);
+    const { principal } = await authenticator.verify(await sign(claims()));
+    assert.ok(principal !== undefined);
+    assert.equal(principal.kind, 'user');
+    assert.equal(principal.id, userId);
+    assert.deepEqual(principal.scopes, ['User.Read']);
   });
 
   it('T10: refuses alg none and unsigned tokens', async () => {

@@ -30,6 +30,13 @@ export interface TokenAuthenticatorDeps {
   readonly appExists: (appId: string) => Promise<boolean>;
 }
 
+/** The outcome of a token check: a principal, or why there is none. */
+export interface TokenCheck {
+  readonly principal?: Principal;
+  readonly reason?: string;
+  readonly tenantId?: string;
+}
+
 export class TokenAuthenticator implements Authenticator {
   readonly #deps: TokenAuthenticatorDeps;
   readonly #live: LiveStateCache;
@@ -51,17 +58,13 @@ export class TokenAuthenticator implements Authenticator {
     if (match?.[1] === undefined || match[1].length > MAX_TOKEN_LENGTH)
       return this.#reject(request, 'malformed');
     const result = await this.verify(match[1]);
-    if (result.principal === undefined) return this.#reject(request, result.reason, result.tenantId);
+    if (result.principal === undefined)
+      return this.#reject(request, result.reason ?? 'invalid_token', result.tenantId);
     return result.principal;
   }
 
   /** Verifies a token without a request (WebSockets, tests). */
-  async verify(
-    token: string,
-  ): Promise<
-    | { principal: Principal; reason?: never; tenantId?: never }
-    | { principal?: never; reason: string; tenantId?: string }
-  > {
+  async verify(token: string): Promise<TokenCheck> {
     let header;
     try {
       header = decodeProtectedHeader(token);
