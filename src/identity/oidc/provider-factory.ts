@@ -123,6 +123,9 @@ export function createTenantProvider(tenantId: string, deps: ProviderDeps): Prov
       },
     },
     rotateRefreshToken: true,
+    // Signing out ends every grant of the browser session, refresh tokens included (security
+    // plan T18), rather than letting offline_access grants outlive the sign-out.
+    expiresWithSession: () => true,
     issueRefreshToken: (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     interactions: {
