@@ -11,6 +11,14 @@ export function parseJson<T>(text: string): T {
   return JSON.parse(text) as T;
 }
 
+/**
+ * Escapes `%`, `_` and `\` for a LIKE pattern used with `escape '\'` (SQLite has no default
+ * escape character; PostgreSQL's is the backslash, so the clause means the same on both).
+ */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 export const flag = (value: boolean): 0 | 1 => (value ? 1 : 0);
 
 export function toTenant(row: Selectable<TenantsTable>): Tenant {

@@ -4,7 +4,7 @@ import type { DatabaseSchema, UsersTable } from '../platform/db/schema.ts';
 import { invalidRequest } from '../platform/errors/app-error.ts';
 import type { User, UserFilter, UserFilterField, UserPage } from './directory.types.ts';
 import { afterKeyCondition, pageSize, toPage } from './paging.ts';
-import { toUser, USER_COLUMNS } from './rows.ts';
+import { escapeLike, toUser, USER_COLUMNS } from './rows.ts';
 
 type Db = Kysely<DatabaseSchema>;
 
@@ -69,11 +69,6 @@ const FILTER_COLUMNS: Readonly<Record<UserFilterField, keyof UsersTable>> = {
   userType: 'user_type',
 };
 
-/** `%`, `_` and the escape character itself are literal in a `startswith` prefix. */
-export function likePrefix(value: string): string {
-  return `${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 function filterExpression(eb: ExpressionBuilder<DatabaseSchema, 'users'>, filter: UserFilter) {
   const column = FILTER_COLUMNS[filter.field];
   const problem = (message: string) =>
@@ -88,7 +83,7 @@ function filterExpression(eb: ExpressionBuilder<DatabaseSchema, 'users'>, filter
   const value = filter.value.toLowerCase();
   return filter.op === 'eq'
     ? eb(sql`lower(${sql.ref(column)})`, '=', value)
-    : eb(sql`lower(${sql.ref(column)})`, 'like', sql<string>`${likePrefix(value)} escape '\\'`);
+    : eb(sql`lower(${sql.ref(column)})`, 'like', sql<string>`${escapeLike(value) + '%'} escape '\\'`);
 }
 
 export async function selectUserPage(
