@@ -139,7 +139,15 @@ export async function createRateLimits(
   };
 }
 
-function makeLimiter(budget: RateBudget, keyPrefix: string, redis: Redis | undefined): RateLimiterAbstract {
+/**
+ * One bucket kind: in memory, or in Redis with an in-memory insurance limiter of the same budget.
+ * Exported for other throttles (sign-in) so every bucket in Parley behaves alike in an outage.
+ */
+export function makeLimiter(
+  budget: RateBudget,
+  keyPrefix: string,
+  redis: Redis | undefined,
+): RateLimiterAbstract {
   const opts = { points: budget.points, duration: budget.durationSec, keyPrefix };
   if (redis === undefined) return new RateLimiterMemory(opts);
   return new RateLimiterRedis({
