@@ -1,18 +1,22 @@
-/**
- * Sign-in card. Sign-in itself arrives with the directory; until then the form shows where it
- * will be and explains, in the page, why the button is not yet available.
- */
-import { useId, type SubmitEvent } from 'react';
+/** Sign-in card of the signed-out home page: starts the OpenID Connect sign-in. */
+import { useId, useState } from 'react';
+import { messageOf } from '../api/http.ts';
+import { signIn } from '../auth/session.ts';
+import { ErrorAlert, Notice } from './Feedback.tsx';
 
-/** The sign-in form, not yet active. */
-export function SignInCard() {
-  const emailId = useId();
-  const noteId = useId();
+/** "Sign in" with the organisation's account; a notice explains an ended session. */
+export function SignInCard({ notice }: { readonly notice?: string | undefined }) {
   const titleId = useId();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>(undefined);
 
-  const onSubmit = (event: SubmitEvent<HTMLFormElement>) => {
-    // Nothing to submit to yet; pressing Enter in the field must not reload the page.
-    event.preventDefault();
+  const start = () => {
+    setBusy(true);
+    setError(undefined);
+    signIn('/').catch((err: unknown) => {
+      setBusy(false);
+      setError(messageOf(err));
+    });
   };
 
   return (
@@ -20,29 +24,14 @@ export function SignInCard() {
       <h2 id={titleId} className="card__title">
         Sign in
       </h2>
-      <p className="card__subtitle">Use your work e-mail address.</p>
-      <form className="form" onSubmit={onSubmit} noValidate>
-        <label htmlFor={emailId} className="form__label">
-          Work e-mail
-        </label>
-        <input
-          id={emailId}
-          className="form__input"
-          type="email"
-          name="email"
-          autoComplete="username"
-          inputMode="email"
-          placeholder="you@example.org"
-          aria-describedby={noteId}
-        />
-        <button type="submit" className="button button--primary" disabled aria-describedby={noteId}>
-          Sign in
+      <p className="card__subtitle">Use your work account. Your organisation&rsquo;s sign-in rules apply.</p>
+      <Notice message={notice} />
+      <ErrorAlert message={error} />
+      <div className="form">
+        <button type="button" className="button button--primary" onClick={start} disabled={busy}>
+          {busy ? 'Opening sign-in…' : 'Sign in'}
         </button>
-        <p id={noteId} className="form__note">
-          Sign-in opens as soon as your organisation&rsquo;s directory is set up. Your administrator will let
-          you know.
-        </p>
-      </form>
+      </div>
     </section>
   );
 }
