@@ -193,6 +193,25 @@ export interface SigningKeysTable {
   retires_at: number;
   expires_at: number;
 }
+/** Append-only, hash-chained audit log (see src/audit/). UPDATE and DELETE are refused by triggers. */
+export interface AuditLogTable {
+  /** Chain order. */
+  id: Generated<number>;
+  occurred_at: number;
+  tenant_id: string | null;
+  actor_type: string;
+  actor_id: string | null;
+  source_ip: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: string;
+  reason: string | null;
+  /** JSON object text with sorted keys, exactly as hashed. */
+  details: string | null;
+  prev_hash: string;
+  hash: string;
+}
 
 export interface DatabaseSchema {
   outbox_events: OutboxEventsTable;
@@ -214,4 +233,5 @@ export interface DatabaseSchema {
   app_consents: AppConsentsTable;
   oidc_artifacts: OidcArtifactsTable;
   signing_keys: SigningKeysTable;
+  audit_log: AuditLogTable;
 }
