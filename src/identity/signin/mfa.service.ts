@@ -15,6 +15,7 @@ import {
   deleteMfa,
   replaceRecoveryCodes,
   selectMfa,
+  selectUserTenantId,
   upsertPendingSecret,
 } from './mfa.store.ts';
 import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.ts';
@@ -53,6 +54,8 @@ export interface MfaService {
   removeMfa(userId: string): Promise<boolean>;
   /** Replaces the recovery codes; 409 conflict without a confirmed authenticator. */
   regenerateRecoveryCodes(userId: string): Promise<readonly string[]>;
+  /** The user's tenant (for audit records), or undefined for an unknown user. */
+  tenantOf(userId: string): Promise<string | undefined>;
 }
 
 export interface MfaServiceDeps {
@@ -161,5 +164,7 @@ export function createMfaService(deps: MfaServiceDeps): MfaService {
         return issueRecoveryCodes(trx, userId, now());
       });
     },
+
+    tenantOf: (userId) => selectUserTenantId(db, userId),
   };
 }

@@ -148,3 +148,12 @@ export async function deleteMfa(db: Db, userId: string): Promise<boolean> {
     .execute();
   return result.some((row) => row.totp_confirmed_at !== null);
 }
+
+/**
+ * The tenant a user belongs to, for audit records of MFA changes (the directory's reader looks
+ * users up only within a known tenant, and the sign-in steps know just the user id).
+ */
+export async function selectUserTenantId(db: Db, userId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('users').select('tenant_id').where('id', '=', userId).executeTakeFirst();
+  return row?.tenant_id;
+}

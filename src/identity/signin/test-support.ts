@@ -4,12 +4,23 @@
  * wait that keeps a test from straddling a TOTP step boundary.
  * Only test files import this module.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret, TOTP } from 'otpauth';
 import type { AuditEntry, AuditLog } from '../../audit/audit.types.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { SignInPolicy } from '../../directory/directory.types.ts';
+import { createDirectoryReader } from '../../directory/directory.reader.ts';
+import { createUserService } from '../../directory/user.service.ts';
+import { createSecretHasher, type SecretHasher } from '../credentials/secret-hasher.ts';
+import { createSealer } from '../../platform/crypto/sealer.ts';
+import { Outbox } from '../../platform/events/outbox.ts';
+import { MemoryEventBus } from '../../platform/events/memory-bus.ts';
+import { testConfig } from '../../platform/ratelimit/test-support.ts';
+import { testLogger } from '../../../test/harness/engines.ts';
+import { createMfaService, type MfaService } from './mfa.service.ts';
+import { createSignInFlow, type SignInFlow } from './signin-flow.ts';
+import { createSignInThrottle, type SignInThrottle, type SignInThrottleSettings } from './signin-throttle.ts';
 
 export async function insertTenant(
   database: Database,
@@ -90,4 +101,70 @@ export function recordingAudit(): AuditLog & { readonly entries: AuditEntry[] } 
       return Promise.resolve();
     },
   };
+}
+
+/** A hasher with a low scrypt cost that counts how many verifications (real or dummy) it ran. */
+export function countingHasher(): SecretHasher & { readonly verifications: () => number } {
+  const inner = createSecretHasher({ N: 2 ** 12, r: 8, p: 1 });
+  let count = 0;
+  return {
+    hash: (secret) => inner.hash(secret),
+    needsRehash: (stored) => inner.needsRehash(stored),
+    verify(stored, secret) {
+      count++;
+      return inner.verify(stored, secret);
+    },
+    dummyVerify(secret) {
+      count++;
+      return inner.dummyVerify(secret);
+    },
+    verifications: () => count,
+  };
+}
+
+export interface SignInRig {
+  readonly flow: SignInFlow;
+  readonly mfa: MfaService;
+  readonly throttle: SignInThrottle;
+  readonly audit: ReturnType<typeof recordingAudit>;
+  readonly hasher: ReturnType<typeof countingHasher>;
+}
+
+/**
+ * The sign-in flow over a migrated database with the directory's real password check and
+ * reader, an in-memory throttle with the given settings and a recording audit log.
+ */
+export async function signInRig(
+  database: Database,
+  settings: Partial<SignInThrottleSettings> = {},
+): Promise<SignInRig> {
+  const logger = testLogger();
+  const audit = recordingAudit();
+  const hasher = countingHasher();
+  const credentials = createUserService({
+    database,
+    outbox: new Outbox(database, new MemoryEventBus({ logger }), logger, 'test'),
+    audit,
+    hasher,
+    logger,
+  });
+  const mfa = createMfaService({
+    database,
+    sealer: createSealer(randomBytes(32)),
+    recoveryCodeKey: randomBytes(32),
+  });
+  const throttle = await createSignInThrottle({
+    config: testConfig({}),
+    logger,
+    accountKeySecret: randomBytes(32),
+    settings,
+  });
+  const flow = createSignInFlow({
+    credentials,
+    reader: createDirectoryReader(database),
+    mfa,
+    throttle,
+    audit,
+  });
+  return { flow, mfa, throttle, audit, hasher };
 }
