@@ -1,6 +1,9 @@
 /** Tenants, their domains and their sign-in policy. */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DatabaseSchema } from '../platform/db/schema.ts';
 import { invalidRequest, notFound } from '../platform/errors/app-error.ts';
+import type { EventRecorder } from '../platform/events/outbox.ts';
 import type { SignInPolicy, Tenant, TenantDomain } from './directory.types.ts';
 import { DIRECTORY_TOPICS, type TenantEvent } from './directory.events.ts';
 import { DEFAULT_SEATS, SKU_CATALOGUE } from './licences.ts';
@@ -47,11 +50,53 @@ export interface TenantService {
   updateSignInPolicy(tenantId: string, policy: SignInPolicy, actor: Actor): Promise<SignInPolicy>;
 }
 
+const verificationCode = () => `parley-verification=${randomBytes(18).toString('base64url')}`;
+
+/**
+ * Writes a tenant with its verified default domain, a default policy of every kind and the
+ * default seats of every SKU, inside the caller's transaction. `domain` must be normalised.
+ */
+export async function writeNewTenant(
+  trx: Kysely<DatabaseSchema>,
+  events: EventRecorder,
+  input: { id: string; displayName: string; domain: string; at: number },
+): Promise<Tenant> {
+  const { id, at } = input;
+  const tenant: Tenant = {
+    id,
+    displayName: input.displayName,
+    signInPolicy: DEFAULT_SIGN_IN_POLICY,
+    createdAt: at,
+  };
+  await insertTenant(trx, tenant);
+  await insertDomain(trx, {
+    name: input.domain,
+    tenantId: id,
+    isVerified: true,
+    isDefault: true,
+    verificationCode: verificationCode(),
+    createdAt: at,
+  });
+  for (const kind of POLICY_KINDS) {
+    const settings = DEFAULT_POLICY_SETTINGS[kind];
+    await insertPolicy(trx, {
+      id: randomUUID(),
+      tenantId: id,
+      kind,
+      name: 'Global',
+      isDefault: true,
+      settings,
+      updatedAt: at,
+    });
+  }
+  for (const sku of SKU_CATALOGUE) await upsertSeats(trx, id, sku.skuId, DEFAULT_SEATS);
+  events.record<TenantEvent>(DIRECTORY_TOPICS.tenantCreated, { tenantId: id });
+  return tenant;
+}
+
 export function createTenantService(deps: DirectoryDeps): TenantService {
   const now = deps.now ?? Date.now;
   const db = deps.database.db;
-  const verificationCode = () => `parley-verification=${randomBytes(18).toString('base64url')}`;
-
   async function requireTenant(tenantId: string): Promise<Tenant> {
     const tenant = await selectTenant(db, tenantId);
     if (tenant === undefined) throw notFound('The tenant does not exist.');
@@ -67,40 +112,17 @@ export function createTenantService(deps: DirectoryDeps): TenantService {
   return {
     createTenant({ displayName, domain }, actor) {
       const id = randomUUID();
-      const name = normaliseDomainName(domain);
       return audited(
         deps.audit,
         { actor, tenantId: id, action: 'tenant.created', target: { type: 'tenant', id } },
-        () =>
-          uniquely('The domain belongs to another tenant.', () =>
-            deps.outbox.transaction(async (trx, events) => {
-              const at = now();
-              const tenant: Tenant = { id, displayName, signInPolicy: DEFAULT_SIGN_IN_POLICY, createdAt: at };
-              await insertTenant(trx, tenant);
-              await insertDomain(trx, {
-                name,
-                tenantId: id,
-                isVerified: true,
-                isDefault: true,
-                verificationCode: verificationCode(),
-                createdAt: at,
-              });
-              for (const kind of POLICY_KINDS) {
-                await insertPolicy(trx, {
-                  id: randomUUID(),
-                  tenantId: id,
-                  kind,
-                  name: 'Global',
-                  isDefault: true,
-                  settings: DEFAULT_POLICY_SETTINGS[kind],
-                  updatedAt: at,
-                });
-              }
-              for (const sku of SKU_CATALOGUE) await upsertSeats(trx, id, sku.skuId, DEFAULT_SEATS);
-              events.record<TenantEvent>(DIRECTORY_TOPICS.tenantCreated, { tenantId: id });
-              return tenant;
-            }),
-          ),
+        async () => {
+          const name = normaliseDomainName(domain);
+          return uniquely('The domain belongs to another tenant.', () =>
+            deps.outbox.transaction((trx, events) =>
+              writeNewTenant(trx, events, { id, displayName, domain: name, at: now() }),
+            ),
+          );
+        },
       );
     },
 

@@ -20,6 +20,7 @@ import {
   selectUserByUpn,
   selectUserInTenant,
   updateUserRow,
+  type NewUserRow,
 } from './user.store.ts';
 import {
   assertPasswordAllowed,
@@ -46,6 +47,42 @@ export interface UserService extends DirectoryCredentials {
   enableUser(tenantId: string, userId: string, actor: Actor): Promise<User>;
   /** Signs the user out everywhere. */
   revokeSessions(tenantId: string, userId: string, actor: Actor): Promise<User>;
+}
+
+/** The row of a new user; `input` must already be validated and `upn` normalised. */
+export function newUserRow(args: {
+  id: string;
+  tenantId: string;
+  upn: string;
+  input: NewUserInput;
+  passwordHash: string | null;
+  at: number;
+}): NewUserRow {
+  const { changes } = profileChanges(args.input);
+  const { input, at } = args;
+  return {
+    id: args.id,
+    tenant_id: args.tenantId,
+    user_principal_name: args.upn,
+    mail: changes.mail ?? null,
+    display_name: input.displayName,
+    given_name: changes.given_name ?? null,
+    surname: changes.surname ?? null,
+    job_title: changes.job_title ?? null,
+    department: changes.department ?? null,
+    office_location: changes.office_location ?? null,
+    business_phones: changes.business_phones ?? '[]',
+    mobile_phone: changes.mobile_phone ?? null,
+    time_zone: changes.time_zone ?? null,
+    preferred_language: changes.preferred_language ?? null,
+    user_type: input.userType ?? 'Member',
+    account_enabled: input.accountEnabled === false ? 0 : 1,
+    password_hash: args.passwordHash,
+    password_changed_at: args.passwordHash === null ? null : at,
+    sessions_valid_after: at,
+    created_at: at,
+    updated_at: at,
+  };
 }
 
 export function createUserService(deps: DirectoryDeps): UserService {
@@ -131,36 +168,15 @@ export function createUserService(deps: DirectoryDeps): UserService {
         async () => {
           const { upn, domain } = parseUpn(input.userPrincipalName);
           await requireVerifiedDomain(tenantId, domain);
-          const { changes } = profileChanges(input);
+          // Validates the profile fields before any work is done.
+          profileChanges(input);
           if (input.password !== undefined) assertPasswordAllowed(input.password, upn);
           const hash = input.password === undefined ? null : await deps.hasher.hash(input.password);
           const at = now();
           const id = randomUUID();
           return uniquely('Another user has this user principal name.', () =>
             deps.outbox.transaction(async (trx, events) => {
-              await insertUser(trx, {
-                id,
-                tenant_id: tenantId,
-                user_principal_name: upn,
-                mail: changes.mail ?? null,
-                display_name: input.displayName,
-                given_name: changes.given_name ?? null,
-                surname: changes.surname ?? null,
-                job_title: changes.job_title ?? null,
-                department: changes.department ?? null,
-                office_location: changes.office_location ?? null,
-                business_phones: changes.business_phones ?? '[]',
-                mobile_phone: changes.mobile_phone ?? null,
-                time_zone: changes.time_zone ?? null,
-                preferred_language: changes.preferred_language ?? null,
-                user_type: input.userType ?? 'Member',
-                account_enabled: input.accountEnabled === false ? 0 : 1,
-                password_hash: hash,
-                password_changed_at: hash === null ? null : at,
-                sessions_valid_after: at,
-                created_at: at,
-                updated_at: at,
-              });
+              await insertUser(trx, newUserRow({ id, tenantId, upn, input, passwordHash: hash, at }));
               events.record<UserEvent>(DIRECTORY_TOPICS.userCreated, { tenantId, userId: id });
               const created = await selectUserInTenant(trx, tenantId, id);
               if (created === undefined) throw new Error('inserted user not found');
