@@ -158,7 +158,10 @@ function readEntry(request: FastifyRequest, principal: Principal | undefined, te
 function parseTime(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw badRequest(`${text} is not a valid UTC time.`);
+  // Date.parse rolls impossible dates over (February 30 becomes March 2): a valid time reads back
+  // as itself.
+  if (Number.isNaN(ms) || !new Date(ms).toISOString().startsWith(text.slice(0, -1)))
+    throw badRequest(`${text} is not a valid UTC time.`);
   return ms;
 }
 
