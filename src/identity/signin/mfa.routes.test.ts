@@ -6,14 +6,15 @@ import {
   principalHeaderAuthenticator,
 } from '../../../test/fixtures/principal-header-authenticator.ts';
 import { createDirectoryReader } from '../../directory/directory.reader.ts';
-import { registerMfaRoutes } from './mfa.routes.ts';
+import { loadInstallationSecret } from '../../platform/crypto/installation-secret.ts';
+import { registerSignIn } from './signin.module.ts';
 import {
   awayFromStepEdge,
   codeAt,
   insertTenant,
+  directoryCredentials,
   insertUser,
-  signInRig,
-  type SignInRig,
+  recordingAudit,
 } from './test-support.ts';
 
 const BASE = '/api/v1/me/authentication';
@@ -24,24 +25,19 @@ interface ErrorBody {
 
 describe('self-service MFA routes', () => {
   let server: TestServer;
-  let rig: SignInRig | undefined;
-  const theRig = () => {
-    if (rig === undefined) throw new Error('the server is not started');
-    return rig;
-  };
+  const audit = recordingAudit();
 
   before(async () => {
     server = await startTestServer({
       authenticator: principalHeaderAuthenticator,
       registerRoutes: async (app, platform) => {
-        rig = await signInRig(platform.database, {
-          freeAttempts: 2,
-          windowSec: 60,
-          baseLockSec: 60,
-          maxLockSec: 60,
+        await registerSignIn(app, platform, {
+          credentials: directoryCredentials(platform.database),
+          reader: createDirectoryReader(platform.database),
+          audit,
+          secret: await loadInstallationSecret(platform.config.secretKey, platform.config.dataDir),
+          throttle: { freeAttempts: 2, windowSec: 60, baseLockSec: 60, maxLockSec: 60 },
         });
-        registerMfaRoutes(app, { management: rig.flow, reader: createDirectoryReader(platform.database) });
-        platform.onStop(() => theRig().throttle.close());
       },
     });
   });
@@ -150,7 +146,7 @@ describe('self-service MFA routes', () => {
       const response = await call(path, u.as, method, body);
       assert.equal(response.status, 400, `${method} ${path} ${JSON.stringify(body).slice(0, 40)}`);
     }
-    const audited = theRig().audit.entries.filter((e) => e.actor.id === u.id);
+    const audited = audit.entries.filter((e) => e.actor.id === u.id);
     assert.deepEqual(audited, [], 'nothing reached the service');
   });
 
@@ -182,9 +178,7 @@ describe('self-service MFA routes', () => {
     const gone = await call('/totp', u.as, 'DELETE', { code: codeAt(secret) });
     assert.equal(gone.status, 409);
 
-    const actions = theRig()
-      .audit.entries.filter((e) => e.actor.id === u.id)
-      .map((e) => `${e.action}:${e.outcome}`);
+    const actions = audit.entries.filter((e) => e.actor.id === u.id).map((e) => `${e.action}:${e.outcome}`);
     assert.deepEqual(actions, [
       'mfa.enrolled:success',
       'mfa.recovery_codes_regenerated:failure',

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret, TOTP } from 'otpauth';
 import type { AuditEntry, AuditLog } from '../../audit/audit.types.ts';
 import type { Database } from '../../platform/db/database.ts';
-import type { SignInPolicy } from '../../directory/directory.types.ts';
+import type { DirectoryCredentials, SignInPolicy } from '../../directory/directory.types.ts';
 import { createDirectoryReader } from '../../directory/directory.reader.ts';
 import { createUserService } from '../../directory/user.service.ts';
 import { createSecretHasher, type SecretHasher } from '../credentials/secret-hasher.ts';
@@ -122,6 +122,21 @@ export function countingHasher(): SecretHasher & { readonly verifications: () =>
   };
 }
 
+/** The directory's own password check (checkPassword) over `database`. */
+export function directoryCredentials(
+  database: Database,
+  hasher: SecretHasher = countingHasher(),
+): DirectoryCredentials {
+  const logger = testLogger();
+  return createUserService({
+    database,
+    outbox: new Outbox(database, new MemoryEventBus({ logger }), logger, 'test'),
+    audit: recordingAudit(),
+    hasher,
+    logger,
+  });
+}
+
 export interface SignInRig {
   readonly flow: SignInFlow;
   readonly mfa: MfaService;
@@ -141,13 +156,7 @@ export async function signInRig(
   const logger = testLogger();
   const audit = recordingAudit();
   const hasher = countingHasher();
-  const credentials = createUserService({
-    database,
-    outbox: new Outbox(database, new MemoryEventBus({ logger }), logger, 'test'),
-    audit,
-    hasher,
-    logger,
-  });
+  const credentials = directoryCredentials(database, hasher);
   const mfa = createMfaService({
     database,
     sealer: createSealer(randomBytes(32)),
