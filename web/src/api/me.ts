@@ -48,13 +48,15 @@ export function parseMe(body: unknown): MeProfile {
   };
 }
 
-/** Validates the methods body. */
+/** Validates the methods body: `{ totp: { enrolled, pending, confirmedAt }, recoveryCodesRemaining }`. */
 export function parseMethods(body: unknown): AuthenticationMethods {
-  if (!isRecord(body) || typeof body.totpEnrolled !== 'boolean') throw unexpected();
+  const totp = isRecord(body) ? body.totp : undefined;
+  if (!isRecord(body) || !isRecord(totp) || typeof totp.enrolled !== 'boolean') throw unexpected();
+  const confirmedAt = typeof totp.confirmedAt === 'string' ? Date.parse(totp.confirmedAt) : NaN;
   return {
-    totpEnrolled: body.totpEnrolled,
-    totpConfirmedAt: typeof body.totpConfirmedAt === 'number' ? body.totpConfirmedAt : undefined,
-    totpPending: body.totpPending === true,
+    totpEnrolled: totp.enrolled,
+    totpConfirmedAt: Number.isNaN(confirmedAt) ? undefined : confirmedAt,
+    totpPending: totp.pending === true,
     recoveryCodesRemaining: typeof body.recoveryCodesRemaining === 'number' ? body.recoveryCodesRemaining : 0,
   };
 }
