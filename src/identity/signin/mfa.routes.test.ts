@@ -8,14 +8,8 @@ import {
 import { createDirectoryReader } from '../../directory/directory.reader.ts';
 import { loadInstallationSecret } from '../../platform/crypto/installation-secret.ts';
 import { registerSignIn } from './signin.module.ts';
-import {
-  awayFromStepEdge,
-  codeAt,
-  insertTenant,
-  directoryCredentials,
-  insertUser,
-  recordingAudit,
-} from './test-support.ts';
+import { recordingAudit } from '../../../test/factories/directory.ts';
+import { awayFromStepEdge, codeAt, createAccount, directoryCredentials } from './test-support.ts';
 
 const BASE = '/api/v1/me/authentication';
 
@@ -46,10 +40,8 @@ describe('self-service MFA routes', () => {
   });
 
   const newUser = async () => {
-    const database = server.platform.database;
-    const tenantId = await insertTenant(database);
-    const user = await insertUser(database, tenantId);
-    return { ...user, tenantId, as: principalHeader('user', tenantId, user.id) };
+    const account = await createAccount(server.platform.database);
+    return { ...account, as: principalHeader('user', account.tenantId, account.id) };
   };
 
   const call = (path: string, headers: Record<string, string>, method = 'GET', body?: unknown) => {

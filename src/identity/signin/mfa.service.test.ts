@@ -8,7 +8,7 @@ import { migrateToLatest } from '../../platform/db/migrator.ts';
 import { AppError } from '../../platform/errors/app-error.ts';
 import { createMfaService, type MfaService } from './mfa.service.ts';
 import { RECOVERY_CODE_PATTERN } from './recovery-codes.ts';
-import { awayFromStepEdge, codeAt, insertTenant, insertUser } from './test-support.ts';
+import { awayFromStepEdge, codeAt, createAccount } from './test-support.ts';
 import { totpStep } from './totp.ts';
 
 forEachEngine('MFA service', (ctx) => {
@@ -24,7 +24,7 @@ forEachEngine('MFA service', (ctx) => {
     });
   });
 
-  const newUser = async () => (await insertUser(database, await insertTenant(database))).id;
+  const newUser = async () => (await createAccount(database)).id;
 
   /** A user with a confirmed authenticator; returns the secret and the recovery codes. */
   const enrolled = async () => {

@@ -4,14 +4,7 @@ import { forEachEngine, testLogger } from '../../../test/harness/engines.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { migrateToLatest } from '../../platform/db/migrator.ts';
 import type { SignInPolicy } from '../../directory/directory.types.ts';
-import {
-  awayFromStepEdge,
-  codeAt,
-  insertTenant,
-  insertUser,
-  signInRig,
-  type SignInRig,
-} from './test-support.ts';
+import { awayFromStepEdge, codeAt, createAccount, signInRig, type SignInRig } from './test-support.ts';
 
 const PASSWORD = 'correct horse battery staple';
 const GENEROUS = { points: 1000, durationSec: 60 };
@@ -33,17 +26,11 @@ forEachEngine('sign-in flow', (ctx) => {
     });
   });
 
-  const account = async (
-    options: { policy?: SignInPolicy; enabled?: boolean; password?: string | null } = {},
-  ) => {
-    const tenantId = await insertTenant(database, options.policy);
-    const password = options.password === undefined ? PASSWORD : options.password;
-    const user = await insertUser(database, tenantId, {
-      passwordHash: password === null ? null : await rig.hasher.hash(password),
-      ...(options.enabled === undefined ? {} : { enabled: options.enabled }),
+  const account = (options: { policy?: SignInPolicy; enabled?: boolean; password?: string | null } = {}) =>
+    createAccount(database, {
+      ...options,
+      password: options.password === undefined ? PASSWORD : options.password,
     });
-    return { tenantId, ...user };
-  };
 
   /** An account with a confirmed authenticator; returns its secret and recovery codes. */
   const withTotp = async (policy?: SignInPolicy) => {

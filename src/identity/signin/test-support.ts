@@ -1,15 +1,22 @@
 /**
- * Test support for the sign-in credentials tests: tenant and user rows written straight into a
- * migrated database, TOTP codes computed independently with otpauth, a recording audit log, and a
- * wait that keeps a test from straddling a TOTP step boundary.
+ * Test support for the sign-in credentials tests: accounts made through the directory's own
+ * services (test/factories), TOTP codes computed independently with otpauth, a wait that keeps a
+ * test from straddling a TOTP step boundary, and the sign-in flow assembled over a database.
  * Only test files import this module.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Secret, TOTP } from 'otpauth';
-import type { AuditEntry, AuditLog } from '../../audit/audit.types.ts';
 import type { Database } from '../../platform/db/database.ts';
-import type { DirectoryCredentials, SignInPolicy } from '../../directory/directory.types.ts';
+import type { DirectoryCredentials, SignInPolicy, User } from '../../directory/directory.types.ts';
+import { SYSTEM_ACTOR } from '../../directory/service-support.ts';
+import {
+  createTenantWithAdmin,
+  createUser,
+  directoryFor,
+  recordingAudit,
+  type RecordingAudit,
+} from '../../../test/factories/directory.ts';
 import { createDirectoryReader } from '../../directory/directory.reader.ts';
 import { createUserService } from '../../directory/user.service.ts';
 import { createSecretHasher, type SecretHasher } from '../credentials/secret-hasher.ts';
@@ -21,55 +28,6 @@ import { testLogger } from '../../../test/harness/engines.ts';
 import { createMfaService, type MfaService } from './mfa.service.ts';
 import { createSignInFlow, type SignInFlow } from './signin-flow.ts';
 import { createSignInThrottle, type SignInThrottle, type SignInThrottleSettings } from './signin-throttle.ts';
-
-export async function insertTenant(
-  database: Database,
-  policy: SignInPolicy = { requireMfa: false, allowedNetworks: [] },
-): Promise<string> {
-  const id = randomUUID();
-  await database.db
-    .insertInto('tenants')
-    .values({ id, display_name: 'Contoso', sign_in_policy: JSON.stringify(policy), created_at: Date.now() })
-    .execute();
-  return id;
-}
-
-export async function insertUser(
-  database: Database,
-  tenantId: string,
-  options: { upn?: string; passwordHash?: string | null; enabled?: boolean } = {},
-): Promise<{ id: string; upn: string }> {
-  const id = randomUUID();
-  const upn = options.upn ?? `u-${id.slice(0, 8)}@contoso.test`;
-  const now = Date.now();
-  await database.db
-    .insertInto('users')
-    .values({
-      id,
-      tenant_id: tenantId,
-      user_principal_name: upn,
-      mail: null,
-      display_name: 'Test User',
-      given_name: null,
-      surname: null,
-      job_title: null,
-      department: null,
-      office_location: null,
-      business_phones: '[]',
-      mobile_phone: null,
-      time_zone: null,
-      preferred_language: null,
-      user_type: 'Member',
-      account_enabled: options.enabled === false ? 0 : 1,
-      password_hash: options.passwordHash ?? null,
-      password_changed_at: null,
-      sessions_valid_after: 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return { id, upn };
-}
 
 /** The RFC 6238 code for `secret` at `offsetSteps` from now, computed by otpauth itself. */
 export function codeAt(secretBase32: string, offsetSteps = 0): string {
@@ -89,18 +47,6 @@ export function codeAt(secretBase32: string, offsetSteps = 0): string {
 export async function awayFromStepEdge(marginSec = 6): Promise<void> {
   const intoStep = (Date.now() / 1000) % 30;
   if (30 - intoStep < marginSec) await sleep((30 - intoStep) * 1000 + 100);
-}
-
-/** An AuditLog that keeps its entries for assertions. */
-export function recordingAudit(): AuditLog & { readonly entries: AuditEntry[] } {
-  const entries: AuditEntry[] = [];
-  return {
-    entries,
-    record(entry) {
-      entries.push(entry);
-      return Promise.resolve();
-    },
-  };
 }
 
 /** A hasher with a low scrypt cost that counts how many verifications (real or dummy) it ran. */
@@ -141,7 +87,7 @@ export interface SignInRig {
   readonly flow: SignInFlow;
   readonly mfa: MfaService;
   readonly throttle: SignInThrottle;
-  readonly audit: ReturnType<typeof recordingAudit>;
+  readonly audit: RecordingAudit;
   readonly hasher: ReturnType<typeof countingHasher>;
 }
 
@@ -176,4 +122,31 @@ export async function signInRig(
     audit,
   });
   return { flow, mfa, throttle, audit, hasher };
+}
+
+export interface TestAccount {
+  readonly id: string;
+  readonly upn: string;
+  readonly tenantId: string;
+  readonly user: User;
+  /** Null for an account without a password. */
+  readonly password: string | null;
+}
+
+/**
+ * A user in a new tenant with the given sign-in policy, made through the directory's services.
+ * `password: null` makes an account without a password; `enabled: false` a disabled one.
+ */
+export async function createAccount(
+  database: Database,
+  options: { policy?: SignInPolicy; enabled?: boolean; password?: string | null } = {},
+): Promise<TestAccount> {
+  const { tenant } = await createTenantWithAdmin(database);
+  if (options.policy !== undefined)
+    await directoryFor(database).service.tenants.updateSignInPolicy(tenant.id, options.policy, SYSTEM_ACTOR);
+  const { user, password } = await createUser(database, tenant.id, {
+    ...(options.password === undefined ? {} : { password: options.password }),
+    ...(options.enabled === false ? { accountEnabled: false } : {}),
+  });
+  return { id: user.id, upn: user.userPrincipalName, tenantId: tenant.id, user, password };
 }
