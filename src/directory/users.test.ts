@@ -11,21 +11,12 @@ import {
 } from '../../test/factories/directory.ts';
 import { collect, waitFor } from '../platform/events/test-support.ts';
 import type { Database } from '../platform/db/database.ts';
-import { AppError } from '../platform/errors/app-error.ts';
+import { rejectsWith } from './test-support.ts';
 import type { SessionsRevokedEvent, UserEvent } from './directory.events.ts';
 import { POLICY_KINDS } from './policies.schema.ts';
 import { SYSTEM_ACTOR, type Actor } from './service-support.ts';
 
 const ADMIN: Actor = { type: 'user', id: 'admin-under-test', sourceIp: '192.0.2.10' };
-
-/** Asserts that `promise` rejects with an AppError of this code. */
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof AppError, `expected AppError, got ${String(error)}`);
-    assert.equal(error.code, code);
-    return true;
-  });
-}
 
 forEachEngine('directory tenants and users', (ctx) => {
   let database: Database;
