@@ -23,6 +23,8 @@ export interface TestServerOptions {
   readonly engine?: Engine;
   readonly authenticator?: Authenticator;
   readonly registerRoutes?: (app: FastifyInstance, platform: PlatformServices) => Promise<void>;
+  /** false: the platform only, for tests that mount one module themselves. */
+  readonly domainModules?: boolean;
 }
 
 export interface TestServer {
@@ -38,6 +40,8 @@ export interface TestServer {
   logs(): Record<string, unknown>[];
   /** Raw log text, for greps such as "no secret ever appears". */
   rawLogs(): string;
+  /** What the server told the operator (the first administrator's sign-in on first start). */
+  announcements(): readonly string[];
   fetch(path: string, init?: TestRequest): Promise<TestResponse>;
   close(): Promise<void>;
 }
@@ -69,8 +73,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       done();
     },
   });
+  const announced: string[] = [];
   const platform = await startParley(config, {
     logDestination: sink,
+    announce: (text) => announced.push(text),
+    ...(options.domainModules === false ? { domainModules: false } : {}),
     ...(options.authenticator ? { authenticator: options.authenticator } : {}),
     ...(options.registerRoutes ? { registerRoutes: options.registerRoutes } : {}),
   });
@@ -92,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     config,
     platform,
     rawLogs: () => raw,
+    announcements: () => announced,
     logs: () =>
       raw
         .split('\n')

@@ -32,7 +32,7 @@ export function clientMetadata(record: OidcClientRecord, hints: RequestHints): A
     // native clients only (RFC 8252 §7.3).
     application_type: loopback ? 'native' : 'web',
     grant_types: record.isPublicClient
-      ? ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT, 'device_code']
+      ? ['authorization_code', 'refresh_token', DEVICE_CODE_GRANT]
       : ['authorization_code', 'refresh_token', 'client_credentials', JWT_BEARER_GRANT],
     id_token_signed_response_alg: 'RS256',
   };

@@ -39,6 +39,9 @@ export async function forwardToProvider(
   }
   message.headers = headers;
   message.push(null);
+  // The whole body is already here. Without this, the message counts as aborted once read and
+  // node:http destroys the real socket with it.
+  message.complete = true;
   Object.assign(message, { originalUrl: `${target.mountPath}${target.innerUrl}` });
 
   reply.hijack();

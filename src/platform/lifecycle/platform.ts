@@ -56,6 +56,8 @@ export interface PlatformServices {
   publicOrigin(): string;
   /** Registers work to run on shutdown (timers, connections); runs before the database closes. */
   onStop(task: () => Promise<void>): void;
+  /** Registers work to run once the HTTPS listener is bound (when the public origin is known). */
+  onListening(task: () => Promise<void>): void;
 }
 
 export interface RunningPlatform extends PlatformServices {
@@ -142,6 +144,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
     };
     let origin: string | undefined;
     const moduleStopTasks: (() => Promise<void>)[] = [];
+    const listeningTasks: (() => Promise<void>)[] = [];
     const services: PlatformServices = {
       config,
       logger,
@@ -158,6 +161,9 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       onStop(task) {
         moduleStopTasks.push(task);
         cleanup.push(task);
+      },
+      onListening(task) {
+        listeningTasks.push(task);
       },
     };
 
@@ -191,6 +197,7 @@ export async function startPlatform(config: Config, options: PlatformOptions = {
       await app.listen({ host: config.host, port: config.port });
       ports.https = (app.server.address() as AddressInfo).port;
       origin = config.publicUrl ?? `https://localhost:${ports.https}`;
+      for (const task of listeningTasks) await task();
       if (config.httpPort !== -1) {
         const server = createRedirectServer(origin, config.http.headersTimeoutMs);
         redirect = server;
