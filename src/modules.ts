@@ -42,7 +42,7 @@ export async function registerDomainModules(app: FastifyInstance, context: Modul
 
   context.onListening(async () => {
     const origin = context.publicOrigin();
-    await directory.bootstrap({ config, print: context.announce, origin });
+    await directory.bootstrap({ config, print: (text) => context.announce(text), origin });
     await directory.ensureFirstPartyApps(origin);
   });
 }

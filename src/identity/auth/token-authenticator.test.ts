@@ -237,7 +237,7 @@ forEachEngine('token authenticator (T10–T14)', (ctx) => {
     const token = await sign(claims());
     await database.db
       .updateTable('users')
-      .set({ sessions_valid_after: Date.now() + 1000 })
+      .set({ sessions_valid_after: Date.now() + 2000 })
       .where('id', '=', userId)
       .execute();
     authenticator.forgetUser(tenantId, userId);

@@ -111,7 +111,7 @@ export class TokenAuthenticator implements Authenticator {
       return { reason: 'invalid_claims', tenantId };
     const user = await this.#live.user(tenantId, payload.oid);
     if (!user?.accountEnabled) return { reason: 'user_disabled', tenantId };
-    if ((payload.iat ?? 0) * 1000 < user.sessionsValidAfter) return { reason: 'token_revoked', tenantId };
+    if (issuedBefore(payload.iat, user.sessionsValidAfter)) return { reason: 'token_revoked', tenantId };
     if (typeof payload.gid === 'string' && !(await this.#live.grantActive(tenantId, payload.gid)))
       return { reason: 'token_revoked', tenantId };
     const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ').filter((s) => s !== '') : [];
@@ -134,4 +134,13 @@ export class TokenAuthenticator implements Authenticator {
       .catch((err: unknown) => request.log.warn({ err }, 'audit write failed'));
     return undefined;
   }
+}
+
+/**
+ * `iat` has one-second resolution (RFC 7519 NumericDate) while revocation times are in
+ * milliseconds: a token counts as issued before a revocation when its second is earlier. (A token
+ * issued in the same second as the revocation stays valid; disabling also checks the account.)
+ */
+export function issuedBefore(iat: number | undefined, revokedAtMs: number): boolean {
+  return (iat ?? 0) < Math.floor(revokedAtMs / 1000);
 }

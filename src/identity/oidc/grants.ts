@@ -13,6 +13,7 @@ import { issuerFor } from './provider-factory.ts';
 import { JWT_BEARER_GRANT } from './client-metadata.ts';
 import { ScopeError, parseScopes } from './resources.ts';
 import { resourceIndicators } from './resource-servers.ts';
+import { issuedBefore } from '../auth/token-authenticator.ts';
 
 export function registerEntraGrants(provider: Provider, tenantId: string, deps: ProviderDeps): void {
   const keySet = createLocalJWKSet({ keys: deps.keys.published.map((k) => k.publicJwk) });
@@ -45,7 +46,7 @@ export function registerEntraGrants(provider: Provider, tenantId: string, deps: 
       throw new errors.InvalidGrant('the assertion must be a user token from this tenant');
     const user = await deps.directory.reader.getUser(tenantId, userId);
     if (!user?.accountEnabled) throw new errors.InvalidGrant('the user is not allowed to sign in');
-    if (typeof claims.iat === 'number' && claims.iat * 1000 < user.sessionsValidAfter)
+    if (issuedBefore(typeof claims.iat === 'number' ? claims.iat : undefined, user.sessionsValidAfter))
       throw new errors.InvalidGrant('the assertion was revoked');
 
     let parsed;

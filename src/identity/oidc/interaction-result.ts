@@ -56,8 +56,11 @@ export async function completeSignIn(
   const grant = existing ?? new provider.Grant({ accountId: input.userId, clientId });
   const oidcScopes = requested.split(' ').filter((s) => OIDC_SCOPES.has(s));
   if (oidcScopes.length > 0) grant.addOIDCScope(oidcScopes.join(' '));
+  const claims = [...requestedClaims(details.params.claims)];
   const missingClaims = details.prompt.details.missingOIDCClaims;
-  if (Array.isArray(missingClaims)) grant.addOIDCClaims(missingClaims as string[]);
+  if (Array.isArray(missingClaims)) claims.push(...(missingClaims as string[]));
+  // MSAL asks for claims such as login_hint through the `claims` parameter (OIDC Core §5.5).
+  if (claims.length > 0) grant.addOIDCClaims([...new Set(claims)]);
   if (parsed.resource !== undefined && resourceTokens.length > 0)
     grant.addResourceScope(parsed.resource, resourceTokens.join(' '));
   const grantId = await grant.save();
@@ -71,6 +74,9 @@ export async function completeSignIn(
             acr: input.amr.includes('mfa') ? 'urn:parley:acr:mfa' : 'urn:parley:acr:pwd',
             remember: true,
           },
+          // The sign-in page is also where an account is chosen: it answers these prompts.
+          select_account: {},
+          create: {},
         }
       : {}),
     consent: { grantId },
@@ -91,4 +97,18 @@ export function denySignIn(
     { error, error_description: description },
     { mergeWithLastSubmission: false },
   );
+}
+
+/** Claim names requested through the `claims` parameter, for the ID token and userinfo. */
+function requestedClaims(parameter: unknown): string[] {
+  if (typeof parameter !== 'string' || parameter.length > 4096) return [];
+  try {
+    const parsed = JSON.parse(parameter) as Record<string, unknown>;
+    return ['id_token', 'userinfo'].flatMap((part) => {
+      const value = parsed[part];
+      return typeof value === 'object' && value !== null ? Object.keys(value) : [];
+    });
+  } catch {
+    return [];
+  }
 }

@@ -11,7 +11,7 @@ import type { DirectoryReader } from '../../directory/directory.types.ts';
 import { badRequest, notFound } from '../../platform/errors/app-error.ts';
 import type { TenantProviders } from './tenant-providers.ts';
 import { forwardToProvider } from './forward.ts';
-import { rewriteTokenRequest } from './token-request.ts';
+import { rewriteAuthorizeQuery, rewriteTokenRequest } from './token-request.ts';
 import { multiTenantDiscovery } from './discovery.ts';
 
 const MULTI_TENANT = new Set(['organizations', 'common']);
@@ -54,7 +54,7 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRoutesD
       await forwardToProvider(request, reply, {
         provider,
         mountPath: `/${tenantId}`,
-        innerUrl: `${inner}${query}`,
+        innerUrl: `${inner}${inner === '/oauth2/v2.0/authorize' ? rewriteAuthorizeQuery(query) : query}`,
         ...(rewritten !== undefined ? { body: rewritten } : {}),
       });
     };

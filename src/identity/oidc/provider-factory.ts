@@ -118,7 +118,10 @@ export function createTenantProvider(tenantId: string, deps: ProviderDeps): Prov
       Session: refreshTtl,
       RefreshToken: (_ctx, token) => {
         // The family's life is fixed at sign-in: rotation does not extend it.
-        const remaining = token.iat + refreshTtl - Math.floor(Date.now() / 1000);
+        // A new token has no `iat` until it is saved (typed as always present).
+        const now = Math.floor(Date.now() / 1000);
+        const issuedAt = (token as { iat?: number }).iat ?? now;
+        const remaining = issuedAt + refreshTtl - now;
         return Math.max(remaining, 1);
       },
     },

@@ -55,7 +55,14 @@ export const GRAPH_APPLICATION_ROLES = [
 ] as const;
 
 /** Delegated scopes any user may consent to for themselves (the rest need admin consent). */
-export const USER_CONSENTABLE = new Set(['User.Read', 'openid', 'profile', 'email', 'offline_access']);
+export const USER_CONSENTABLE = new Set([
+  'User.Read',
+  'User.ReadBasic.All',
+  'openid',
+  'profile',
+  'email',
+  'offline_access',
+]);
 
 export interface ParsedScopes {
   /** The resource every non-OIDC scope belongs to, if any was requested. */

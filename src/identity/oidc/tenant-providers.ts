@@ -93,9 +93,9 @@ export class TenantProviders {
         origin: this.#deps.origin(),
       });
       installResponseShims(provider, tenantId);
-      provider.on('server_error', (_ctx, err) =>
-        this.#deps.logger.error({ err, tenantId }, 'identity provider error'),
-      );
+      provider.on('server_error', (_ctx, err) => {
+        this.#deps.logger.error({ err, tenantId }, 'identity provider error');
+      });
       this.#providers.set(tenantId, provider);
     }
     return provider;

@@ -68,7 +68,7 @@ export function accessTokenCustomizer(tenantId: string, deps: ProviderDeps) {
     const user = await deps.directory.reader.getUser(tenantId, t.accountId);
     p.idtyp = 'user';
     p.oid = t.accountId;
-    if (t.grantId !== undefined) p.gid = t.grantId;
+    if (t.grantId !== undefined && t.grantId !== '') p.gid = t.grantId;
     p.scp = (await expandDefault(scopeNames, tenantId, clientId, resource, deps)).join(' ');
     if (user !== undefined) {
       p.name = user.displayName;

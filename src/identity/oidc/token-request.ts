@@ -23,3 +23,21 @@ export function rewriteTokenRequest(body: Buffer): Buffer {
   }
   return changed ? Buffer.from(params.toString(), 'utf8') : body;
 }
+
+/**
+ * OpenID Connect Core §11 lets a provider drop `offline_access` unless `prompt` includes
+ * `consent`, and oidc-provider does. MSAL apps send `prompt=select_account` or `login` and expect a
+ * refresh token, as Entra issues one: such a prompt gets `consent` added, which the sign-in page
+ * answers in the same interaction.
+ */
+export function rewriteAuthorizeQuery(query: string): string {
+  if (query === '') return query;
+  const params = new URLSearchParams(query.slice(1));
+  const prompt = params.get('prompt');
+  const scope = params.get('scope') ?? '';
+  if (prompt === null || !scope.split(' ').includes('offline_access')) return query;
+  const prompts = prompt.split(' ').filter((p) => p !== '');
+  if (prompts.includes('none') || prompts.includes('consent')) return query;
+  params.set('prompt', [...prompts, 'consent'].join(' '));
+  return `?${params.toString()}`;
+}
