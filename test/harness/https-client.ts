@@ -33,7 +33,11 @@ export function httpsFetch(
       {
         method: init.method ?? 'GET',
         ca: caPem,
-        headers: init.headers,
+        // Explicit framing: node:http sends no Content-Length or chunking for a DELETE body.
+        headers:
+          init.body === undefined
+            ? init.headers
+            : { 'content-length': String(Buffer.byteLength(init.body)), ...init.headers },
         agent: false,
         ...(init.localAddress !== undefined ? { localAddress: init.localAddress } : {}),
       },

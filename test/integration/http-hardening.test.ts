@@ -219,6 +219,21 @@ describe('HTTP hardening', () => {
       'GET /api/v1/status',
       'POST /test/notes',
       'GET /test/explode',
+      // The identity provider: discovery, keys, the OAuth endpoints and the sign-in page's API.
+      'GET /:tenant/v2.0/.well-known/openid-configuration',
+      'GET /:tenant/.well-known/openid-configuration',
+      'GET /:tenant/discovery/v2.0/keys',
+      'GET /:tenant/oauth2/v2.0/*',
+      'POST /:tenant/oauth2/v2.0/*',
+      'GET /:tenant/oidc/*',
+      'POST /:tenant/oidc/*',
+      'GET /login/:uid/state',
+      'POST /login/:uid/password',
+      'POST /login/:uid/mfa',
+      'POST /login/:uid/mfa/enrolment',
+      'POST /login/:uid/mfa/enrolment/confirm',
+      'POST /login/:uid/consent',
+      'POST /login/:uid/abort',
     ]);
     const inventory = server.platform.routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS');
     assert.ok(inventory.length > 3);

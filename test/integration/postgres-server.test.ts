@@ -30,6 +30,7 @@ it('serves, writes and publishes on PostgreSQL', async () => {
     const rows = await server.platform.database.db
       .selectFrom('outbox_events')
       .select(['topic', 'published_at'])
+      .where('topic', '=', 'probe.note.created')
       .execute();
     assert.equal(rows.length, 1);
     assert.notEqual(rows[0]?.published_at, null);

@@ -24,6 +24,8 @@ describe('self-service MFA routes', () => {
   before(async () => {
     server = await startTestServer({
       authenticator: principalHeaderAuthenticator,
+      // The sign-in module alone, with a small throttle and a recording audit log.
+      domainModules: false,
       registerRoutes: async (app, platform) => {
         await registerSignIn(app, platform, {
           credentials: directoryCredentials(platform.database),
