@@ -38,7 +38,7 @@ export class TestUserAgent {
     if (cookie !== '') headers.cookie = cookie;
     let body: string | undefined;
     const method = init.method ?? (init.json !== undefined || init.form !== undefined ? 'POST' : 'GET');
-    if (method !== 'GET') headers.origin = this.#origin;
+    if (method !== 'GET' && init.headers?.origin === undefined) headers.origin = this.#origin;
     if (init.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
