@@ -6,7 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import tls from 'node:tls';
 import { decodeJwt } from 'jose';
+import { Client, type PageCollection } from '@microsoft/microsoft-graph-client';
 import {
   ConfidentialClientApplication,
   CryptoProvider,
@@ -44,12 +46,24 @@ describe('MSAL for Node against Parley', () => {
     knownAuthorities = [new URL(server.origin).host];
     // Trust only the server's CA (the equivalent of NODE_EXTRA_CA_CERTS for a deployment).
     msalSystem = { networkClient: msalNetwork(server.caPem) };
+    // The Graph client uses the global fetch: trust the server's CA for this process.
+    tls.setDefaultCACertificates([server.caPem]);
   });
   after(async () => {
     const errors = server.logs().filter((l) => typeof l.level === 'number' && l.level >= 50);
     if (errors.length > 0) console.error(JSON.stringify(errors, null, 1).slice(0, 3000));
     await server.close();
   });
+
+  /** Microsoft's Graph client, configured for Parley as the identity guide shows. */
+  const graph = (token: string) =>
+    Client.init({
+      baseUrl: `${server.origin}/`,
+      customHosts: new Set([new URL(server.origin).hostname]),
+      authProvider: (done) => {
+        done(null, token);
+      },
+    });
 
   const api = (token: string, path = '/v1.0/me') =>
     server.fetch(path, { headers: { authorization: `Bearer ${token}` } });
@@ -98,6 +112,11 @@ describe('MSAL for Node against Parley', () => {
     assert.equal(claims.scp, undefined);
     const users = await api(result.accessToken, '/v1.0/users');
     assert.equal(users.status, 200, users.text);
+    await dir.user(tenant, 'Dana');
+    await dir.user(tenant, 'Eve');
+    const page = (await graph(result.accessToken).api('/users').top(1).get()) as PageCollection;
+    assert.equal(page.value.length, 1);
+    assert.match(String(page['@odata.nextLink']), new RegExp(`^${server.origin}/v1.0/users`));
 
     const wrong = new ConfidentialClientApplication({
       auth: { clientId: app.appId, authority, clientSecret: `${secret}x`, knownAuthorities },
@@ -176,9 +195,12 @@ describe('MSAL for Node against Parley', () => {
     const claims = decodeJwt(result.accessToken);
     assert.equal(claims.scp, 'User.Read User.ReadBasic.All');
     assert.equal(claims.oid, user.id);
-    const me = await api(result.accessToken);
-    assert.equal(me.status, 200, me.text);
-    assert.equal(me.json<{ id: string }>().id, user.id);
+    const me = (await graph(result.accessToken).api('/me').get()) as {
+      id: string;
+      userPrincipalName: string;
+    };
+    assert.equal(me.id, user.id);
+    assert.equal(me.userPrincipalName, user.userPrincipalName);
 
     // Silent refresh: MSAL re-sends offline_access and the OIDC scopes (research I9).
     const refreshed = await pca.acquireTokenSilent({ account, scopes, forceRefresh: true });
