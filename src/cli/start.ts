@@ -13,7 +13,7 @@ export async function runStart(roles: string | undefined): Promise<number> {
         : `\n  Local CA to trust in your browser or client: ${platform.certificate.caFile}`;
     process.stderr.write(
       `\nParley is running at ${platform.origin}/${trust}\n` +
-        '  Sign-in opens once the first tenant and its administrator are set up in the directory.\n' +
+        "  Sign in there (on the first start, the administrator's sign-in is shown above).\n" +
         '  Stop with Ctrl+C.\n\n',
     );
   }
