@@ -37,6 +37,7 @@ export const GRAPH_DELEGATED_SCOPES = [
   'OnlineMeetings.ReadWrite',
   'Calendars.Read',
   'TeamsAppInstallation.ReadForUser',
+  'AuditLog.Read.All',
 ] as const;
 
 /** Application permissions (app roles) of Parley's Graph-shaped API. */
