@@ -110,6 +110,10 @@ export async function beginSignIn(options: { loginHint?: string; returnTo?: stri
   params.set('code_challenge', await oauth.calculatePKCECodeChallenge(codeVerifier));
   params.set('code_challenge_method', 'S256');
   params.set('response_mode', 'query');
+  // OpenID Connect Core §11: a provider may drop `offline_access` unless `prompt` includes
+  // `consent` (oidc-provider does). The sign-in page records consent without asking, so this only
+  // ensures the refresh token the session needs.
+  params.set('prompt', 'consent');
   if (options.loginHint !== undefined && options.loginHint !== '')
     params.set('login_hint', options.loginHint);
   window.location.assign(authorize.href);
@@ -158,6 +162,7 @@ function tokenSet(
   issuer: string,
   result: oauth.TokenEndpointResponse,
   previous: TokenSet | undefined,
+  presentedRefreshToken?: string,
 ): TokenSet {
   const idToken = result.id_token ?? previous?.idToken;
   if (idToken === undefined)
@@ -175,7 +180,7 @@ function tokenSet(
     idToken,
     claims,
     // Rotation (RFC 9700 §4.14.2): the new refresh token replaces the old one.
-    refreshToken: result.refresh_token ?? previous?.refreshToken,
+    refreshToken: result.refresh_token ?? presentedRefreshToken ?? previous?.refreshToken,
   };
 }
 
@@ -243,11 +248,8 @@ export async function refreshTokens(
     const as = await tenantMetadata(tenant.issuer);
     const response = await oauth.refreshTokenGrantRequest(as, CLIENT, CLIENT_AUTH, refreshToken);
     const result = await oauth.processRefreshTokenResponse(as, CLIENT, response);
-    return tokenSet(
-      tenant.issuer,
-      { ...result, refresh_token: result.refresh_token ?? refreshToken },
-      previous,
-    );
+    // `result` itself must be passed on: oauth4webapi keys its validated ID token claims to it.
+    return tokenSet(tenant.issuer, result, previous, refreshToken);
   } catch (err) {
     throw describe(err);
   }
