@@ -23,7 +23,8 @@ export async function ensureFirstPartyApps(
         displayName: 'Parley web client',
         signInAudience: 'AzureADMultipleOrgs' as const,
         isPublicClient: true,
-        redirectUris: [`${base}/auth/callback`],
+        // The callback, and the start page as the post-sign-out destination (OIDC RP-Initiated Logout §3).
+        redirectUris: [`${base}/auth/callback`, `${base}/`],
       },
     },
     {

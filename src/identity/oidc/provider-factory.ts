@@ -144,7 +144,11 @@ export function createTenantProvider(tenantId: string, deps: ProviderDeps): Prov
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      revocation: { enabled: true },
+      // A client may revoke only tokens issued to itself (RFC 7009 §2.1).
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => Promise.resolve(token.clientId === client.clientId),
+      },
       introspection: { enabled: false },
       userinfo: { enabled: true },
       resourceIndicators: resourceIndicators(tenantId, deps),
