@@ -9,20 +9,21 @@ import type { ModuleContext } from './main.ts';
 import { createAuditLog } from './audit/audit-log.ts';
 import { registerAuditRoutes } from './audit/audit.routes.ts';
 import { createAuditStore } from './audit/audit.store.ts';
-import { createDirectory } from './directory/directory.ts';
+import { registerDirectoryModule } from './directory/directory.module.ts';
 import { loadInstallationSecret } from './platform/crypto/installation-secret.ts';
 import { registerSignIn } from './identity/signin/signin.module.ts';
 import { registerGraphModule } from './compat/graph/graph.module.ts';
 import { registerIdentityModule } from './identity/identity.module.ts';
 
 export async function registerDomainModules(app: FastifyInstance, context: ModuleContext): Promise<void> {
-  const { config, database, outbox, logger } = context;
+  const { config, database, logger } = context;
   const secret = await loadInstallationSecret(config.secretKey, config.dataDir);
 
   const auditStore = createAuditStore(database);
   const audit = createAuditLog({ database, logger, store: auditStore });
 
-  const directory = createDirectory({ database, outbox, audit, logger });
+  // Admin API, and on first start the first tenant, its administrator and Parley's own apps.
+  const directory = registerDirectoryModule(app, context, { audit });
 
   const signIn = await registerSignIn(app, context, {
     credentials: directory.credentials,
@@ -39,10 +40,4 @@ export async function registerDomainModules(app: FastifyInstance, context: Modul
   });
   registerAuditRoutes(app, { store: auditStore, directory: directory.reader, audit });
   await registerGraphModule(app, { directory: directory.reader, publicOrigin: () => context.publicOrigin() });
-
-  context.onListening(async () => {
-    const origin = context.publicOrigin();
-    await directory.bootstrap({ config, print: (text) => context.announce(text), origin });
-    await directory.ensureFirstPartyApps(origin);
-  });
 }
