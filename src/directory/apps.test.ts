@@ -284,7 +284,7 @@ forEachEngine('directory app registrations', (ctx) => {
     );
     const again = await own.directory.ensureFirstPartyApps('https://other.example');
     const web = again[0];
-    assert.deepEqual(web?.redirectUris, ['https://other.example/auth/callback']);
+    assert.deepEqual(web?.redirectUris, ['https://other.example/auth/callback', 'https://other.example/']);
     assert.equal(web.tenantId, first.tenant.id);
     assert.equal(web.isPublicClient, true);
     assert.equal(web.isFirstParty, true);

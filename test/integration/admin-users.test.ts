@@ -16,7 +16,9 @@ import {
   randomPassword,
   type TenantWithAdmin,
 } from '../factories/directory.ts';
+import { ENGINES, requirePostgres } from '../harness/engines.ts';
 import { startTestServer, type TestServer } from '../harness/server.ts';
+import type { Engine } from '../../src/platform/db/database.ts';
 
 interface ErrorBody {
   error: { code: string };
@@ -27,7 +29,16 @@ interface Detail {
   licences: string[];
 }
 
-describe('admin API: users', () => {
+for (const engine of ENGINES)
+  void describe(`admin API: users [${engine}]`, async () => {
+    if (engine === 'postgres' && (await requirePostgres()) === undefined) {
+      void describe('PostgreSQL unavailable', { skip: 'PostgreSQL is not running' }, () => undefined);
+      return;
+    }
+    usersSuite(engine);
+  });
+
+function usersSuite(engine: Engine): void {
   let server: TestServer;
   let a: TenantWithAdmin;
   let b: TenantWithAdmin;
@@ -39,7 +50,7 @@ describe('admin API: users', () => {
   let userAdminId: string;
 
   before(async () => {
-    server = await startTestServer({ authenticator: principalHeaderAuthenticator });
+    server = await startTestServer({ engine, authenticator: principalHeaderAuthenticator });
     const database = server.platform.database;
     a = await createTenantWithAdmin(database);
     b = await createTenantWithAdmin(database);
@@ -251,4 +262,4 @@ describe('admin API: users', () => {
     });
     assert.ok(denied.rows.some((r) => r.actor_id === userAdminId && r.outcome === 'failure'));
   });
-});
+}
