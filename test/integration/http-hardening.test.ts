@@ -31,7 +31,7 @@ describe('HTTP hardening', () => {
         PARLEY_BODY_LIMIT_BYTES: '4096',
         PARLEY_HEADERS_TIMEOUT_MS: '1000',
         PARLEY_REQUEST_TIMEOUT_MS: '3000',
-        PARLEY_RATE_LIMIT_IP: '40/60s',
+        PARLEY_RATE_LIMIT_IP: '1000/60s',
       },
     });
   });
