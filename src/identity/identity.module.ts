@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModuleContext } from '../main.ts';
 import type { DirectoryReader } from '../directory/directory.types.ts';
-import type { AppDirectory } from '../directory/apps.types.ts';
+import type { DirectoryApps } from '../directory/directory.ts';
 import type { AuditLog } from '../audit/audit.types.ts';
 import { DIRECTORY_TOPICS, type SessionsRevokedEvent } from '../directory/directory.events.ts';
 import { loadInstallationSecret } from '../platform/crypto/installation-secret.ts';
@@ -25,7 +25,7 @@ const PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface IdentityDeps {
   readonly reader: DirectoryReader;
-  readonly apps: AppDirectory;
+  readonly apps: DirectoryApps;
   readonly audit: AuditLog;
   readonly steps: SignInSteps;
 }

@@ -3,13 +3,12 @@
  * uses (OidcDirectory).
  */
 import type { DirectoryReader } from '../directory/directory.types.ts';
-import type { AppDirectory, AppRegistration } from '../directory/apps.types.ts';
+import type { AppRegistration } from '../directory/apps.types.ts';
+import type { DirectoryApps } from '../directory/directory.ts';
 import type { OidcClientRecord, OidcDirectory } from './oidc/oidc-directory.ts';
 import { canonicalResource } from './oidc/resources.ts';
 
-const API_URI = /^api:\/\/([0-9a-f-]{36})\/?$/i;
-
-export function oidcDirectory(reader: DirectoryReader, apps: AppDirectory): OidcDirectory {
+export function oidcDirectory(reader: DirectoryReader, apps: DirectoryApps): OidcDirectory {
   const record = async (app: AppRegistration): Promise<OidcClientRecord> => ({
     appId: app.appId,
     homeTenantId: app.tenantId,
@@ -33,13 +32,9 @@ export function oidcDirectory(reader: DirectoryReader, apps: AppDirectory): Oidc
       return app === undefined ? undefined : record(app);
     },
     async findApi(resource) {
-      const match = API_URI.exec(resource);
-      const appId = match?.[1] ?? resource;
-      const app = await apps.getApp(appId.toLowerCase());
-      if (app === undefined) return undefined;
-      if (match !== null && !app.identifierUris.includes(resource) && app.appId !== appId.toLowerCase())
-        return undefined;
-      return record(app);
+      // By app id or identifier URI (`api://…`), as the directory resolves OAuth resources.
+      const app = await apps.findAppByResource(resource);
+      return app === undefined ? undefined : record(app);
     },
     verifyClientSecret: (appId, secret) => apps.verifyClientSecret(appId, secret),
     async consent(tenantId, appId, resource) {
