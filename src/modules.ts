@@ -37,6 +37,7 @@ export async function registerDomainModules(app: FastifyInstance, context: Modul
     apps: directory.apps,
     audit,
     steps: signIn,
+    secret,
   });
   registerAuditRoutes(app, { store: auditStore, directory: directory.reader, audit });
   await registerGraphModule(app, { directory: directory.reader, publicOrigin: () => context.publicOrigin() });

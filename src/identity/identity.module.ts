@@ -9,7 +9,7 @@ import type { DirectoryReader } from '../directory/directory.types.ts';
 import type { DirectoryApps } from '../directory/directory.ts';
 import type { AuditLog } from '../audit/audit.types.ts';
 import { DIRECTORY_TOPICS, type SessionsRevokedEvent } from '../directory/directory.events.ts';
-import { loadInstallationSecret } from '../platform/crypto/installation-secret.ts';
+import type { InstallationSecret } from '../platform/crypto/installation-secret.ts';
 import { createSealer } from '../platform/crypto/sealer.ts';
 import { SigningKeyStore } from './oidc/signing-keys.ts';
 import { TenantProviders } from './oidc/tenant-providers.ts';
@@ -28,6 +28,8 @@ export interface IdentityDeps {
   readonly apps: DirectoryApps;
   readonly audit: AuditLog;
   readonly steps: SignInSteps;
+  /** Seals the signing keys and signs the provider's cookies. */
+  readonly secret: InstallationSecret;
 }
 
 export interface IdentityModule {
@@ -41,7 +43,7 @@ export async function registerIdentityModule(
   deps: IdentityDeps,
 ): Promise<IdentityModule> {
   const { config, database, logger } = context;
-  const secret = await loadInstallationSecret(config.secretKey, config.dataDir);
+  const { secret } = deps;
   const keys = new SigningKeyStore(database, createSealer(secret.derive('signing-keys')), {
     purpose: 'tokens',
     rotationMs: config.identity.signingKeyRotationDays * DAY_MS,

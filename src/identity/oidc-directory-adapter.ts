@@ -17,7 +17,6 @@ export function oidcDirectory(reader: DirectoryReader, apps: DirectoryApps): Oid
     isPublicClient: app.isPublicClient,
     isFirstParty: app.isFirstParty,
     redirectUris: app.redirectUris,
-    identifierUris: app.identifierUris,
     apiScopes: app.apiScopes.map((s) => s.value),
     apiRoles: app.appRoles.map((r) => r.value),
     certificates: app.isPublicClient

@@ -8,7 +8,6 @@
  * written to test-results/signin-*.png.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,7 +17,8 @@ import { SYSTEM_ACTOR } from '../../src/directory/service-support.ts';
 import { createTenantWithAdmin, createUser, directoryFor } from '../factories/directory.ts';
 import { startTestServer, type TestServer } from '../harness/server.ts';
 import {
-  CHROMIUM_PATH,
+  COLLECT_CSP_VIOLATIONS,
+  chromiumPrerequisiteMissing,
   findCertutil,
   launchChromiumTrusting,
   type TrustedBrowser,
@@ -27,27 +27,7 @@ import {
 const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
 const TOTP_PERIOD_MS = 30_000;
 
-function missingPrerequisite(): string | undefined {
-  if (!existsSync(CHROMIUM_PATH))
-    return `Chromium is not installed at ${CHROMIUM_PATH} (Debian package chromium)`;
-  if (findCertutil() === undefined) return 'certutil is not installed (Debian package libnss3-tools)';
-  return undefined;
-}
-
-const missing = missingPrerequisite();
-if (missing !== undefined) {
-  if (process.env.CI === 'true') throw new Error(`${missing}; the browser test cannot run in CI without it`);
-  console.error(`\n!!! SKIPPING the Chromium sign-in test: ${missing}.\n`);
-}
-
-// Injected through the DevTools protocol, outside the page's CSP (see web-shell.test.ts).
-const COLLECT_CSP_VIOLATIONS = `
-  const violations = [];
-  Object.defineProperty(window, '__cspViolations', { value: violations });
-  document.addEventListener('securitypolicyviolation', (e) => {
-    violations.push(e.violatedDirective + ' blocked ' + e.blockedURI);
-  });
-`;
+const missing = chromiumPrerequisiteMissing('sign-in');
 
 /** A page that records console errors and CSP violations across navigations. */
 async function openPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {

@@ -66,3 +66,30 @@ export async function launchChromiumTrusting(caPem: string, certutil: string): P
     throw err;
   }
 }
+
+/**
+ * Why a browser test cannot run here, or undefined when it can. In CI a missing prerequisite is
+ * an error; elsewhere the test is skipped with a loud message.
+ */
+export function chromiumPrerequisiteMissing(testName: string): string | undefined {
+  let missing: string | undefined;
+  if (!existsSync(CHROMIUM_PATH))
+    missing = `Chromium is not installed at ${CHROMIUM_PATH} (Debian package chromium)`;
+  else if (findCertutil() === undefined) missing = 'certutil is not installed (Debian package libnss3-tools)';
+  if (missing === undefined) return undefined;
+  if (process.env.CI === 'true') throw new Error(`${missing}; the browser test cannot run in CI without it`);
+  console.error(`\n!!! SKIPPING the Chromium ${testName} test: ${missing}.\n`);
+  return missing;
+}
+
+/**
+ * Runs in the page before any of its scripts. Playwright injects it through the DevTools protocol,
+ * outside the page's CSP, so collecting violations needs no exception in the policy under test.
+ */
+export const COLLECT_CSP_VIOLATIONS = `
+  const violations = [];
+  Object.defineProperty(window, '__cspViolations', { value: violations });
+  document.addEventListener('securitypolicyviolation', (e) => {
+    violations.push(e.violatedDirective + ' blocked ' + e.blockedURI);
+  });
+`;

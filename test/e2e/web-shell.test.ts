@@ -4,14 +4,14 @@
  * server's strict Content-Security-Policy.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLocalCa } from '../../src/platform/tls/local-ca.ts';
 import { startTestServer, type TestServer } from '../harness/server.ts';
 import {
-  CHROMIUM_PATH,
+  COLLECT_CSP_VIOLATIONS,
+  chromiumPrerequisiteMissing,
   findCertutil,
   launchChromiumTrusting,
   type TrustedBrowser,
@@ -19,28 +19,7 @@ import {
 
 const SCREENSHOT = join(import.meta.dirname, '..', '..', 'test-results', 'web-shell.png');
 
-function missingPrerequisite(): string | undefined {
-  if (!existsSync(CHROMIUM_PATH))
-    return `Chromium is not installed at ${CHROMIUM_PATH} (Debian package chromium)`;
-  if (findCertutil() === undefined) return 'certutil is not installed (Debian package libnss3-tools)';
-  return undefined;
-}
-
-const missing = missingPrerequisite();
-if (missing !== undefined) {
-  if (process.env.CI === 'true') throw new Error(`${missing}; the browser test cannot run in CI without it`);
-  console.error(`\n!!! SKIPPING the Chromium web-shell test: ${missing}.\n`);
-}
-
-// Runs in the page before any of its scripts. Playwright injects it through the DevTools protocol,
-// outside the page's CSP, so collecting violations needs no exception in the policy under test.
-const COLLECT_CSP_VIOLATIONS = `
-  const violations = [];
-  Object.defineProperty(window, '__cspViolations', { value: violations });
-  document.addEventListener('securitypolicyviolation', (e) => {
-    violations.push(e.violatedDirective + ' blocked ' + e.blockedURI);
-  });
-`;
+const missing = chromiumPrerequisiteMissing('web-shell');
 
 describe('web shell in Chromium', { skip: missing }, () => {
   let server: TestServer | undefined;

@@ -15,6 +15,7 @@ import type { Database } from '../../platform/db/database.ts';
 import type { DirectoryReader } from '../../directory/directory.types.ts';
 import type { AuditLog } from '../../audit/audit.types.ts';
 import type { TenantProviders } from '../oidc/tenant-providers.ts';
+import type { KeySet } from '../oidc/signing-keys.ts';
 import { GRAPH_RESOURCE, GRAPH_APP_ID } from '../oidc/resources.ts';
 import { LiveStateCache } from './live-state-cache.ts';
 
@@ -28,6 +29,17 @@ export interface TokenAuthenticatorDeps {
   readonly origin: () => string;
   readonly audit: AuditLog;
   readonly appExists: (appId: string) => Promise<boolean>;
+}
+
+/** Verification key sets, built once per loaded key set rather than on every request. */
+const keySets = new WeakMap<KeySet, ReturnType<typeof createLocalJWKSet>>();
+function verificationKeys(keys: KeySet): ReturnType<typeof createLocalJWKSet> {
+  let keySet = keySets.get(keys);
+  if (keySet === undefined) {
+    keySet = createLocalJWKSet({ keys: keys.published.map((k) => k.publicJwk) });
+    keySets.set(keys, keySet);
+  }
+  return keySet;
 }
 
 /** The outcome of a token check: a principal, or why there is none. */
@@ -78,7 +90,7 @@ export class TokenAuthenticator implements Authenticator {
       typeof header.kid === 'string' && header.kid.length <= 128
         ? await this.#deps.providers.keysIncluding(header.kid)
         : await this.#deps.providers.keys();
-    const keySet = createLocalJWKSet({ keys: keys.published.map((k) => k.publicJwk) });
+    const keySet = verificationKeys(keys);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keySet, {

@@ -18,6 +18,7 @@ import type { TenantProviders } from './tenant-providers.ts';
 import type { SignInSteps } from './sign-in-steps.ts';
 import { SignInProgressStore, type SignInProgress } from './sign-in-progress.ts';
 import { completeSignIn, denySignIn } from './interaction-result.ts';
+import { tenantOfArtifact } from './oidc-adapter.ts';
 import type { OidcDirectory } from './oidc-directory.ts';
 
 const PUBLIC = { public: true } as const;
@@ -49,14 +50,8 @@ export function registerInteractionRoutes(app: FastifyInstance, deps: Interactio
   const open = async (request: FastifyRequest, reply: FastifyReply, uid: string) => {
     if (request.method === 'POST' && request.headers.origin !== deps.origin())
       throw forbidden('Cross-origin sign-in requests are refused.');
-    const row = await deps.database.db
-      .selectFrom('oidc_artifacts')
-      .select('tenant_id')
-      .where('model', '=', 'Interaction')
-      .where('id', '=', uid)
-      .executeTakeFirst();
-    if (row?.tenant_id == null) throw expired();
-    const tenantId = row.tenant_id;
+    const tenantId = await tenantOfArtifact(deps.database, 'Interaction', uid);
+    if (tenantId === undefined) throw expired();
     const provider = await deps.providers.forTenant(tenantId);
     let details;
     try {

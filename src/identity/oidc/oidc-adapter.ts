@@ -143,3 +143,22 @@ export async function purgeExpiredArtifacts(database: Database, now = Date.now()
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/**
+ * The tenant whose provider created an artefact (a code, refresh token, device code or
+ * interaction): how tenant-less endpoints (`/common`, the sign-in page) find the right provider.
+ */
+export async function tenantOfArtifact(
+  database: Database,
+  model: string,
+  id: string,
+): Promise<string | undefined> {
+  if (id.length === 0 || id.length > 512) return undefined;
+  const row = await database.db
+    .selectFrom('oidc_artifacts')
+    .select('tenant_id')
+    .where('model', '=', model)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.tenant_id ?? undefined;
+}

@@ -14,7 +14,6 @@ export interface OidcClientRecord {
   readonly isPublicClient: boolean;
   readonly isFirstParty: boolean;
   readonly redirectUris: readonly string[];
-  readonly identifierUris: readonly string[];
   /** Delegated scopes the app exposes as an API (for api://… resources). */
   readonly apiScopes: readonly string[];
   /** Application roles the app exposes as an API. */

@@ -13,6 +13,7 @@ import type { TenantProviders } from './tenant-providers.ts';
 import { forwardToProvider } from './forward.ts';
 import { rewriteAuthorizeQuery, rewriteTokenRequest } from './token-request.ts';
 import { multiTenantDiscovery } from './discovery.ts';
+import { tenantOfArtifact } from './oidc-adapter.ts';
 
 const MULTI_TENANT = new Set(['organizations', 'common']);
 const BODY_LIMIT = 56 * 1024;
@@ -112,14 +113,8 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRoutesD
         ['DeviceCode', params.get('device_code')],
       ];
       for (const [model, id] of artefacts) {
-        if (id === null || id.length > 512) continue;
-        const row = await deps.database.db
-          .selectFrom('oidc_artifacts')
-          .select('tenant_id')
-          .where('model', '=', model)
-          .where('id', '=', id)
-          .executeTakeFirst();
-        if (row?.tenant_id != null) return row.tenant_id;
+        const tenantId = id === null ? undefined : await tenantOfArtifact(deps.database, model, id);
+        if (tenantId !== undefined) return tenantId;
       }
       const clientId = params.get('client_id') ?? basicClientId(request.headers.authorization);
       return clientId === undefined ? undefined : deps.homeTenantOfClient(clientId);

@@ -4,12 +4,7 @@
  * Entra's endpoint paths, JWT access tokens per resource with Entra's claims, `client_info`,
  * device-code quirks, refresh tolerance and the `select_account`/`create` prompts.
  */
-import Provider, {
-  errors,
-  interactionPolicy,
-  type Configuration,
-  type KoaContextWithOIDC,
-} from 'oidc-provider';
+import Provider, { interactionPolicy, type Configuration } from 'oidc-provider';
 import type { Database } from '../../platform/db/database.ts';
 import type { Config } from '../../config/config.ts';
 import type { KeySet } from './signing-keys.ts';
@@ -217,5 +212,3 @@ export function createTenantProvider(tenantId: string, deps: ProviderDeps): Prov
   return provider;
 }
 
-export type { KoaContextWithOIDC };
-export { errors };

@@ -3,34 +3,22 @@
  * server's database (as an admin would, via the admin API): a tenant, users with passwords,
  * confidential and public app registrations, secrets, certificates and admin consent.
  */
-import { randomBytes, webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import { X509Certificate, randomBytes } from 'node:crypto';
 import type { TestServer } from '../../harness/server.ts';
+import { fastHasher } from '../../factories/directory.ts';
+import { createTestCertificate } from '../../factories/certificates.ts';
 import { createAuditLog } from '../../../src/audit/audit-log.ts';
-import { createSecretHasher } from '../../../src/identity/credentials/secret-hasher.ts';
-import { createTenantService } from '../../../src/directory/tenant.service.ts';
-import { createUserService } from '../../../src/directory/user.service.ts';
-import { createAppService } from '../../../src/directory/app.service.ts';
-import { createAppCredentialService } from '../../../src/directory/app-credentials.service.ts';
+import { createDirectory } from '../../../src/directory/directory.ts';
 import { SYSTEM_ACTOR } from '../../../src/directory/service-support.ts';
 import type { Tenant, User } from '../../../src/directory/directory.types.ts';
 import type { AppRegistration } from '../../../src/directory/apps.types.ts';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-
 export function directoryOf(server: TestServer) {
+  // The server's own outbox: directory events (revocations) reach the running server.
   const { database, outbox, logger } = server.platform;
-  const deps = {
-    database,
-    outbox,
-    logger,
-    audit: createAuditLog({ database, logger }),
-    hasher: createSecretHasher({ N: 2 ** 14, r: 8, p: 1 }),
-  };
-  const tenants = createTenantService(deps);
-  const users = createUserService(deps);
-  const apps = createAppService(deps);
-  const credentials = createAppCredentialService(deps);
+  const audit = createAuditLog({ database, logger });
+  const { service } = createDirectory({ database, outbox, audit, logger, hasher: fastHasher });
+  const { tenants, users, apps, appCredentials: credentials } = service;
 
   return {
     tenants,
@@ -92,23 +80,7 @@ export async function rsaCertificate(): Promise<{
   keyPem: string;
   thumbprintSha256: string;
 }> {
-  const alg = {
-    name: 'RSASSA-PKCS1-v1_5',
-    hash: 'SHA-256',
-    publicExponent: new Uint8Array([1, 0, 1]),
-    modulusLength: 2048,
-  };
-  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex'),
-    name: 'CN=daemon',
-    notBefore: new Date(Date.now() - 60_000),
-    notAfter: new Date(Date.now() + 30 * 86_400_000),
-    keys,
-    signingAlgorithm: alg,
-  });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END PRIVATE KEY-----\n`;
-  const thumbprintSha256 = Buffer.from(await cert.getThumbprint('SHA-256')).toString('hex');
-  return { certPem: cert.toString('pem'), keyPem, thumbprintSha256 };
+  const { certPem, keyPem } = await createTestCertificate({ keyType: 'rsa', commonName: 'daemon' });
+  const thumbprintSha256 = new X509Certificate(certPem).fingerprint256.replace(/:/g, '').toLowerCase();
+  return { certPem, keyPem, thumbprintSha256 };
 }
